@@ -1,0 +1,1 @@
+"""ViA-assistent: cited answers for professionals on Veiligheid in Afhankelijkheidsrelaties."""

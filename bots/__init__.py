@@ -1,0 +1,1 @@
+"""Chat channel adapters over the Assistant service."""

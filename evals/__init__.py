@@ -1,0 +1,1 @@
+"""Eval suite: curated Q&A cases, metrics and the CI gate."""

@@ -1,0 +1,1 @@
+"""Loading, chunking and incremental indexing of the corpus."""

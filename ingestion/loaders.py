@@ -1,0 +1,264 @@
+"""Loaders chosen by file extension; each turns a file into structural blocks."""
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.errors import DocumentError
+from ingestion.blocks import Block, LoadedDocument
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+
+
+def _read_text(path: Path) -> str:
+    """Read a text file as UTF-8 (BOM allowed) or UTF-16 with BOM."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DocumentError("leeg bestand")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"tekst is niet te lezen als UTF-8 (byte {exc.start}); sla het bestand op als UTF-8"
+        ) from exc
+
+
+def _looks_like_heading(line: str) -> bool:
+    """Guess whether a lone line of plain text is a heading."""
+    stripped = line.strip()
+    return (
+        0 < len(stripped) <= 90
+        and stripped[-1] not in ".,;:"
+        and (stripped[0].isupper() or stripped[0].isdigit())
+        and len(stripped.split()) <= 12
+        and not _LIST_ITEM.match(stripped)
+    )
+
+
+def text_to_blocks(text: str, page: int | None = None) -> list[Block]:
+    """Split plain text into paragraphs, list items and heuristic headings."""
+    blocks: list[Block] = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        if len(lines) == 1 and _looks_like_heading(lines[0]):
+            blocks.append(Block("heading", lines[0], 2, page))
+            continue
+        current: list[str] = []
+        for line in lines:
+            if _LIST_ITEM.match(line):
+                if current:
+                    blocks.append(Block("paragraph", " ".join(current), 0, page))
+                    current = []
+                blocks.append(Block("list_item", line, 0, page))
+            elif blocks and blocks[-1].kind == "list_item" and not current and line[0].islower():
+                last = blocks.pop()
+                blocks.append(Block("list_item", f"{last.text} {line}", 0, page))
+            else:
+                current.append(line)
+        if current:
+            blocks.append(Block("paragraph", " ".join(current), 0, page))
+    return blocks
+
+
+def _table_rows(lines: list[str]) -> list[Block]:
+    """Turn a Markdown pipe table into one block per row, each carrying the header."""
+    cells = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines]
+    header, body = cells[0], [row for row in cells[1:] if row]
+    rows = []
+    for row in body:
+        pairs = [f"{h}: {v}" for h, v in zip(header, row, strict=False) if v]
+        rows.append(Block("table_row", "; ".join(pairs)))
+    return rows
+
+
+def load_markdown(path: Path) -> LoadedDocument:
+    """Load Markdown: headings give the section path, lists and tables stay whole."""
+    lines = _read_text(path).splitlines()
+    blocks: list[Block] = []
+    para: list[str] = []
+    table: list[str] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append(Block("paragraph", " ".join(para)))
+            para.clear()
+        if table:
+            blocks.extend(_table_rows([t for t in table if not _TABLE_SEPARATOR.match(t.strip())]))
+            table.clear()
+
+    for raw in lines:
+        line = raw.strip()
+        heading = _MD_HEADING.match(line)
+        if heading:
+            flush()
+            blocks.append(Block("heading", heading.group(2), len(heading.group(1))))
+        elif line.startswith("|"):
+            if para:
+                flush()
+            table.append(line)
+        elif not line:
+            flush()
+        elif _LIST_ITEM.match(line):
+            flush()
+            blocks.append(Block("list_item", line))
+        elif blocks and blocks[-1].kind == "list_item" and not para and raw.startswith(" "):
+            last = blocks.pop()
+            blocks.append(Block("list_item", f"{last.text} {line}"))
+        else:
+            if table:
+                flush()
+            para.append(line)
+    flush()
+    title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
+    return LoadedDocument(blocks, title)
+
+
+def load_text(path: Path) -> LoadedDocument:
+    """Load plain text with paragraph and heading heuristics."""
+    blocks = text_to_blocks(_read_text(path))
+    title = next((b.text for b in blocks if b.kind == "heading"), None)
+    return LoadedDocument(blocks, title)
+
+
+def _strip_repeated_lines(pages: list[str]) -> list[str]:
+    """Drop header/footer lines that recur on most pages (page numbers normalised)."""
+    if len(pages) < 3:
+        return pages
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.strip().lower())
+
+    edge_counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [ln for ln in page.splitlines() if ln.strip()]
+        edge_counts.update({key(ln) for ln in lines[:2] + lines[-2:]})
+    repeated = {k for k, n in edge_counts.items() if n >= max(3, len(pages) // 2 + 1)}
+    cleaned = []
+    for page in pages:
+        lines = page.splitlines()
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        edges = set(nonblank[:2] + nonblank[-2:])
+        cleaned.append(
+            "\n".join(ln for i, ln in enumerate(lines) if not (i in edges and key(ln) in repeated))
+        )
+    return cleaned
+
+
+def _pdf_page_to_paragraphs(text: str) -> str:
+    """Join PDF lines into paragraphs: a short line ending a sentence closes a paragraph."""
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    width = max((len(ln) for ln in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        stripped = line.strip()
+        if stripped and (
+            (stripped[-1] in ".:?!" and len(stripped) < 0.8 * width) or _looks_like_heading(line)
+        ):
+            out.append("")
+    return "\n".join(out)
+
+
+def load_pdf(path: Path) -> LoadedDocument:
+    """Load a PDF with pypdf: page numbers kept, hyphenation and headers/footers removed."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if path.stat().st_size == 0:
+        raise DocumentError("leeg bestand")
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("PDF is versleuteld met een wachtwoord")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(f"PDF is beschadigd of onleesbaar ({type(exc).__name__})") from exc
+    except Exception as exc:  # pypdf raises assorted errors on broken files
+        if "crypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise DocumentError("PDF is versleuteld met een wachtwoord") from exc
+        raise DocumentError(f"PDF is beschadigd of onleesbaar ({type(exc).__name__})") from exc
+    if not any(p.strip() for p in pages):
+        raise DocumentError("PDF heeft geen tekstlaag (gescand?); laat er eerst OCR op los")
+    blocks: list[Block] = []
+    for number, page_text in enumerate(_strip_repeated_lines(pages), start=1):
+        blocks.extend(text_to_blocks(_pdf_page_to_paragraphs(page_text), page=number))
+    info = reader.metadata
+    title = str(info.title).strip() if info and info.title else None
+    return LoadedDocument(blocks, title or next((b.text for b in blocks if b.kind == "heading"), None))
+
+
+def load_docx(path: Path) -> LoadedDocument:
+    """Load a Word document: heading styles give sections, tables become rows with headers."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise DocumentError(f"Word-bestand is beschadigd of onleesbaar ({type(exc).__name__})") from exc
+    except Exception as exc:  # zipfile.BadZipFile and friends
+        raise DocumentError(f"Word-bestand is beschadigd of onleesbaar ({type(exc).__name__})") from exc
+    blocks: list[Block] = []
+    body = document.element.body
+    paragraphs = {id(p._element): p for p in document.paragraphs}
+    tables = {id(t._element): t for t in document.tables}
+    for child in body.iterchildren():
+        if id(child) in paragraphs:
+            para = paragraphs[id(child)]
+            text = para.text.strip()
+            style = (para.style.name if para.style is not None else "") or ""
+            if not text:
+                continue
+            if style == "Title":
+                blocks.append(Block("heading", text, 1))
+            elif style.startswith("Heading"):
+                level = int(style.split()[-1]) if style.split()[-1].isdigit() else 2
+                blocks.append(Block("heading", text, level))
+            elif style.startswith("List"):
+                blocks.append(Block("list_item", f"- {text}"))
+            else:
+                blocks.append(Block("paragraph", text))
+        elif id(child) in tables:
+            rows = [[c.text.strip() for c in r.cells] for r in tables[id(child)].rows]
+            if rows:
+                lines = ["| " + " | ".join(r) + " |" for r in rows]
+                blocks.extend(_table_rows(lines))
+    if not blocks:
+        raise DocumentError("Word-bestand bevat geen tekst")
+    core_title = (document.core_properties.title or "").strip()
+    title = core_title or next((b.text for b in blocks if b.kind == "heading"), None)
+    return LoadedDocument(blocks, title)
+
+
+LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".txt": load_text,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+}
+
+
+def load(path: Path) -> LoadedDocument:
+    """Load a file with the loader for its extension; raise DocumentError when it cannot."""
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise DocumentError(
+            f"bestandstype {path.suffix or '(geen)'} wordt niet ondersteund "
+            f"(wel: {', '.join(sorted(LOADERS))})"
+        )
+    document = loader(path)
+    if not any(b.text.strip() for b in document.blocks if b.kind != "heading"):
+        raise DocumentError("bestand bevat geen tekst")
+    return document

@@ -1,0 +1,195 @@
+"""Incremental ingestion: files → blocks → chunks → langchain indexing API → Chroma."""
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_chroma import Chroma
+from langchain_classic.indexes import SQLRecordManager
+from langchain_core.documents import Document
+from langchain_core.indexing import index
+
+from assistant.embeddings import SentenceTransformerEmbeddings, make_embeddings
+from assistant.errors import DocumentError
+from assistant.settings import Settings
+from assistant.store import bump_generation, drop_collection, open_store
+from ingestion.chunking import chunk_blocks
+from ingestion.loaders import load
+from ingestion.manifest import MANIFEST_NAME, DocumentMeta, doc_id_for, read_manifest
+
+Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
+ProgressCallback = Callable[[str, Status], None]
+
+
+@dataclass
+class Failure:
+    """A document that could not be ingested, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, per document."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    chunks: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `via ingest --json`."""
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "deleted": len(self.deleted),
+            "chunks": self.chunks,
+            "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
+        }
+
+
+def record_manager(settings: Settings) -> SQLRecordManager:
+    """The record manager that remembers which chunk hashes are in the collection."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    manager = SQLRecordManager(
+        f"chroma/{settings.collection}", db_url=f"sqlite:///{settings.record_db.resolve()}"
+    )
+    manager.create_schema()
+    return manager
+
+
+def _source_key(path: Path, corpus_dir: Path) -> str:
+    """Source id of a file: relative to the corpus when inside it, else absolute."""
+    resolved, root = path.resolve(), corpus_dir.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(resolved)
+
+
+def _discover(roots: Iterable[Path]) -> list[Path]:
+    """Files under the given roots, skipping hidden files and the manifest."""
+    files: list[Path] = []
+    for root in roots:
+        candidates = sorted(root.rglob("*")) if root.is_dir() else [root]
+        files.extend(
+            p
+            for p in candidates
+            if p.is_file()
+            and p.name != MANIFEST_NAME
+            and not any(part.startswith(".") for part in p.parts[-1:])
+        )
+    return files
+
+
+def document_chunks(
+    path: Path, source: str, meta: DocumentMeta | None, embeddings: SentenceTransformerEmbeddings,
+    settings: Settings,
+) -> list[Document]:
+    """Load one file and cut it into chunks carrying full citation metadata."""
+    loaded = load(path)
+    meta = meta or DocumentMeta()
+    base: dict[str, str | int] = {
+        "source": source,
+        "doc_id": doc_id_for(source),
+        "title": meta.title or loaded.title or path.stem,
+        "publisher": meta.publisher,
+        "date": meta.date,
+        "level": meta.level,
+        "url": meta.url,
+        "kind": meta.kind,
+        "doc_hash": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+    }
+    chunks = chunk_blocks(
+        loaded.blocks,
+        base,
+        embeddings.count_tokens,
+        min(settings.chunk_size, embeddings.max_tokens),
+        settings.chunk_overlap,
+    )
+    if not chunks:
+        raise DocumentError("bestand bevat geen tekst")
+    return chunks
+
+
+def _indexed_sources(store: Chroma) -> set[str]:
+    """Source ids that have chunks in the collection."""
+    metadatas = store.get(include=["metadatas"])["metadatas"]
+    return {str(m["source"]) for m in metadatas if m and "source" in m}
+
+
+def ingest(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    embeddings: SentenceTransformerEmbeddings | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Bring the index in line with the files: add, replace, keep or delete per document."""
+    embeddings = embeddings or make_embeddings(settings)
+    manager = record_manager(settings)
+    if rebuild:
+        drop_collection(settings)
+        manager.delete_keys(manager.list_keys())
+    store = open_store(settings, embeddings, create=True)
+    manifest = read_manifest(settings.corpus_dir)
+    roots = paths or [settings.corpus_dir]
+    report = IngestReport()
+    seen: dict[str, str] = {}
+    changed = False
+
+    def note(status: Status, name: str) -> None:
+        if on_progress:
+            on_progress(name, status)
+
+    for path in _discover(roots):
+        source = _source_key(path, settings.corpus_dir)
+        doc_id = doc_id_for(source)
+        try:
+            if doc_id in seen:
+                raise DocumentError(f"document-id '{doc_id}' bestaat al ({seen[doc_id]}); hernoem het")
+            seen[doc_id] = source
+            chunks = document_chunks(path, source, manifest.get(source), embeddings, settings)
+        except DocumentError as exc:
+            report.failed.append(Failure(str(path), str(exc)))
+            note("failed", source)
+            continue
+        existed = bool(manager.list_keys(group_ids=[source], limit=1))
+        result = index(
+            chunks,
+            manager,
+            store,
+            cleanup="incremental",
+            source_id_key="source",
+            key_encoder="sha256",
+        )
+        if result["num_added"] == 0 and result["num_deleted"] == 0:
+            status: Status = "unchanged"
+        else:
+            status = "updated" if existed else "added"
+            changed = True
+        getattr(report, status).append(source)
+        note(status, source)
+
+    scanned = [r.resolve() for r in roots if r.is_dir()]
+    for source in sorted(_indexed_sources(store) - set(seen.values())):
+        absolute = (settings.corpus_dir / source).resolve()
+        if any(absolute.is_relative_to(root) for root in scanned) and not absolute.exists():
+            keys = manager.list_keys(group_ids=[source])
+            if keys:
+                store.delete(keys)
+                manager.delete_keys(keys)
+            store._collection.delete(where={"source": source})
+            report.deleted.append(source)
+            changed = True
+            note("deleted", source)
+    if changed or rebuild:
+        bump_generation(store, f"{datetime.now(UTC).isoformat()}-{uuid.uuid4().hex[:8]}")
+    report.chunks = store._collection.count()
+    return report
