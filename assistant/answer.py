@@ -1,0 +1,48 @@
+"""The typed answer every channel receives: status, text, citations, passages, timings."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["answered", "not_found", "emergency", "refused"]
+
+
+class Passage(BaseModel):
+    """A retrieved passage with where it comes from and its retrieval score."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str = ""
+    page: str | None = None
+    url: str = ""
+    kind: str = ""
+    date: str = ""
+    level: str = ""
+    text: str
+    score: float = 0.0
+
+
+class Citation(BaseModel):
+    """One numbered source of an answer; quote holds the supporting sentence(s)."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str = ""
+    page: str | None = None
+    url: str = ""
+    kind: str = ""
+    date: str = ""
+    quote: str = ""
+
+
+class Answer(BaseModel):
+    """What Assistant.ask returns."""
+
+    status: Status
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)

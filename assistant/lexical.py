@@ -1,0 +1,86 @@
+"""Dutch BM25: tokenisation, Snowball stemming, compound splitting, bm25s scoring."""
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH
+
+_WORD = re.compile(r"[a-z0-9à-ÿ]+")
+_STOPWORDS = frozenset(STOPWORDS_DUTCH) | {"wat", "welke", "hoe", "waar", "wanneer", "ik", "we"}
+_LINKS = ("", "s", "e", "en", "er")
+_STEMMER = Stemmer.Stemmer("dutch")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Dutch Snowball stem of a lower-case word."""
+    return str(_STEMMER.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case content words of a text (stopwords removed)."""
+    return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1]
+
+
+def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """Split a Dutch compound into two known words (longest head first), else []."""
+    if len(word) < 8:
+        return []
+    for cut in range(len(word) - 4, 3, -1):
+        head = word[:cut]
+        if head not in vocabulary:
+            continue
+        for link in _LINKS:
+            tail = word[cut + len(link) :]
+            if word[cut:].startswith(link) and len(tail) >= 4 and tail in vocabulary:
+                return [head, tail]
+    return []
+
+
+class LexicalIndex:
+    """BM25 over stemmed Dutch tokens; compounds also contribute their parts."""
+
+    def __init__(self, texts: list[str], *, compounds: bool = True) -> None:
+        self.compounds = compounds
+        self.vocabulary = frozenset(w for t in texts for w in words(t)) if compounds else frozenset()
+        corpus = [self.tokens(t) for t in texts]
+        self.df: Counter[str] = Counter(term for doc in corpus for term in set(doc))
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        self.size = len(texts)
+
+    def tokens(self, text: str) -> list[str]:
+        """Stemmed tokens of a text, with compound parts appended."""
+        out: list[str] = []
+        for word in words(text):
+            out.append(stem(word))
+            if self.compounds:
+                out.extend(stem(p) for p in split_compound(word, self.vocabulary))
+        return out
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for the query."""
+        if self.size == 0:
+            return np.zeros(0, dtype=np.float32)
+        tokens = self.tokens(query)
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; unseen terms weigh most."""
+        return math.log((self.size + 1) / (self.df.get(term, 0) + 0.5))
+
+    def coverage(self, query: str, text: str) -> float:
+        """IDF-weighted share of the query's terms that occur in the text (0..1)."""
+        terms = set(self.tokens(query))
+        if not terms:
+            return 0.0
+        present = set(self.tokens(text))
+        total = sum(self.idf(t) for t in terms)
+        return sum(self.idf(t) for t in terms & present) / total if total > 0 else 0.0

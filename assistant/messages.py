@@ -1,0 +1,20 @@
+"""Fixed Dutch texts shown to professionals."""
+
+EMERGENCY = (
+    "Bel direct 112 bij acuut gevaar. Voor advies of een melding: Veilig Thuis 0800-2000 "
+    "(gratis, 24 uur per dag, 7 dagen per week)."
+)
+NOT_FOUND = (
+    "Dit staat niet in de bronnen die ik kan raadplegen. Overleg met de aandachtsfunctionaris "
+    "in je organisatie of vraag advies aan Veilig Thuis (0800-2000, gratis, 24/7)."
+)
+REFUSED = (
+    "Ik beantwoord alleen vragen over veiligheid in afhankelijkheidsrelaties: huiselijk geweld, "
+    "kindermishandeling, de meldcode en het beleid in Oss en Noordoost-Brabant."
+)
+INJECTION = (
+    "Dat kan ik niet doen: mijn werkwijze ligt vast. Ik beantwoord vragen over veiligheid in "
+    "afhankelijkheidsrelaties met bronvermelding."
+)
+EMPTY_QUESTION = "De vraag is leeg. Typ een vraag over huiselijk geweld, kindermishandeling of de meldcode."
+LONG_QUESTION = "De vraag is te lang (meer dan {limit} tekens). Maak de vraag korter."

@@ -1,0 +1,163 @@
+"""Hybrid retrieval behind langchain's BaseRetriever: Dutch BM25 + Chroma, weighted fusion."""
+
+import threading
+import time
+from typing import Any, Literal
+
+import numpy as np
+from langchain_chroma import Chroma
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, PrivateAttr
+
+from assistant.lexical import LexicalIndex
+from assistant.store import generation
+
+Mode = Literal["hybrid", "lexical", "dense"]
+Filters = dict[str, str]
+_RRF_K = 60
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """Translate {field: value} filters into a Chroma where clause."""
+    if not filters:
+        return None
+    clauses: list[dict[str, Any]] = [{k: v} for k, v in filters.items()]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class HybridRetriever(BaseRetriever):
+    """Fuses a lexical and a dense ranking; the lexical index follows the collection."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Chroma
+    k: int = 5
+    fusion: Literal["rrf", "score"] = "score"
+    lexical_weight: float = 0.8
+    dense_weight: float = 0.2
+    compounds: bool = True
+    refresh_seconds: float = 2.0
+
+    _ids: list[str] = PrivateAttr(default_factory=list)
+    _texts: list[str] = PrivateAttr(default_factory=list)
+    _metas: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+    _lexical: LexicalIndex | None = PrivateAttr(default=None)
+    _generation: str | None = PrivateAttr(default=None)
+    _checked: float = PrivateAttr(default=0.0)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The current lexical index (rebuilt when the collection changed)."""
+        self.refresh()
+        assert self._lexical is not None
+        return self._lexical
+
+    @property
+    def size(self) -> int:
+        """Number of passages in the index."""
+        self.refresh()
+        return len(self._ids)
+
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild the lexical index from Chroma when an ingest changed the collection."""
+        now = time.monotonic()
+        if not force and self._lexical is not None and now - self._checked < self.refresh_seconds:
+            return
+        with self._lock:
+            stamp = generation(self.store)
+            self._checked = now
+            if not force and self._lexical is not None and stamp == self._generation:
+                return
+            data = self.store.get(include=["documents", "metadatas"])
+            self._ids = list(data["ids"])
+            self._texts = [d or "" for d in data["documents"]]
+            self._metas = [dict(m or {}) for m in data["metadatas"]]
+            self._lexical = LexicalIndex(self._texts, compounds=self.compounds)
+            self._generation = stamp
+
+    def passage(self, chunk_id: str) -> Document | None:
+        """One passage by id."""
+        self.refresh()
+        try:
+            i = self._ids.index(chunk_id)
+        except ValueError:
+            return None
+        return Document(page_content=self._texts[i], metadata=self._metas[i], id=chunk_id)
+
+    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+        if not filters:
+            return None
+        return np.array(
+            [all(str(m.get(k, "")) == v for k, v in filters.items()) for m in self._metas]
+        )
+
+    def _lexical_ranking(self, query: str, fetch: int, filters: Filters | None) -> dict[int, float]:
+        scores = self.lexical.scores(query)
+        mask = self._mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        if scores.size == 0:
+            return {}
+        top = np.argsort(-scores)[:fetch]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def _dense_ranking(self, query: str, fetch: int, filters: Filters | None) -> dict[int, float]:
+        embedding = self.store.embeddings.embed_query(query)  # type: ignore[union-attr]
+        hits = self.store.similarity_search_by_vector_with_relevance_scores(
+            embedding, k=fetch, filter=chroma_where(filters)
+        )
+        position = {cid: i for i, cid in enumerate(self._ids)}
+        return {position[d.id]: float(s) for d, s in hits if d.id in position}
+
+    def _fuse(self, lexical: dict[int, float], dense: dict[int, float], mode: Mode) -> dict[int, float]:
+        if mode == "lexical":
+            return lexical
+        if mode == "dense":
+            return dense
+        if self.fusion == "rrf":
+            fused: dict[int, float] = {}
+            for weight, ranking in ((self.lexical_weight, lexical), (self.dense_weight, dense)):
+                for rank, i in enumerate(sorted(ranking, key=ranking.__getitem__, reverse=True)):
+                    fused[i] = fused.get(i, 0.0) + weight / (_RRF_K + rank + 1)
+            return fused
+        lex_max = max(lexical.values(), default=0.0) or 1.0
+        dense_values = list(dense.values())
+        low, high = min(dense_values, default=0.0), max(dense_values, default=1.0)
+        span = (high - low) or 1.0
+        return {
+            i: self.lexical_weight * lexical.get(i, 0.0) / lex_max
+            + self.dense_weight * ((dense[i] - low) / span if i in dense else 0.0)
+            for i in set(lexical) | set(dense)
+        }
+
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        k: int | None = None,
+    ) -> list[Document]:
+        """Top-k passages for a query, near-duplicates collapsed, scores in metadata."""
+        k = k or self.k
+        self.refresh()
+        fetch = max(4 * k, 20)
+        lexical = self._lexical_ranking(query, fetch, filters) if mode != "dense" else {}
+        dense = self._dense_ranking(query, fetch, filters) if mode != "lexical" else {}
+        fused = self._fuse(lexical, dense, mode)
+        results: list[Document] = []
+        kept_terms: list[set[str]] = []
+        for i in sorted(fused, key=fused.__getitem__, reverse=True):
+            terms = set(self._texts[i].lower().split())
+            if any(len(terms & t) / max(len(terms | t), 1) > 0.9 for t in kept_terms):
+                continue
+            kept_terms.append(terms)
+            meta = {**self._metas[i], "score": round(fused[i], 4)}
+            results.append(Document(page_content=self._texts[i], metadata=meta, id=self._ids[i]))
+            if len(results) == k:
+                break
+        return results

@@ -1,0 +1,262 @@
+"""The one answering service every channel calls: Assistant.ask and Assistant.astream."""
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant import extractive, messages, safety
+from assistant.answer import Answer, Citation, Passage, Status
+from assistant.citations import StreamFilter, validate
+from assistant.embeddings import make_embeddings
+from assistant.errors import QuestionError
+from assistant.privacy import redact
+from assistant.prompts import render
+from assistant.retrieval import Filters, HybridRetriever, Mode
+from assistant.settings import Settings
+from assistant.store import open_store
+
+log = logging.getLogger("via.assistant")
+
+_NEXT = re.compile(r"\b(volgende|daarna|daarop|erna|komt\s+(?:er\s+)?na|hierna|dan)\b", re.I)
+_PREVIOUS = re.compile(r"\b(vorige|daarvoor|ervoor|hiervoor)\b", re.I)
+_NUMBERED = re.compile(r"\b(stap|afweging|fase|norm)\s+(\d)\b", re.I)
+
+
+def resolve_follow_up(question: str, history: Sequence[str]) -> str:
+    """Make an elliptical follow-up self-contained using the previous question (deterministic)."""
+    if not history:
+        return question
+    previous = history[-1]
+    content = [w for w in re.findall(r"\w+", question.lower()) if len(w) > 3]
+    elliptical = len(content) <= 4 or question.lower().startswith(("en ", "maar ", "wat als"))
+    if not elliptical:
+        return question
+    numbered = _NUMBERED.search(previous)
+    if numbered and not _NUMBERED.search(question):
+        step = int(numbered.group(2))
+        delta = 1 if _NEXT.search(question) else -1 if _PREVIOUS.search(question) else 0
+        if delta:
+            rest = previous[numbered.end() :]
+            return f"{previous[: numbered.start()]}{numbered.group(1)} {step + delta}{rest} {question}"
+    return f"{previous} {question}"
+
+
+def _page(meta: dict[str, object]) -> str | None:
+    start, end = meta.get("page_start"), meta.get("page_end")
+    if start is None:
+        return None
+    return str(start) if start == end else f"{start}–{end}"
+
+
+def to_passage(doc: Document) -> Passage:
+    """A retrieved Document as a typed Passage."""
+    m = doc.metadata
+    return Passage(
+        chunk_id=str(doc.id),
+        doc_id=str(m.get("doc_id", "")),
+        title=str(m.get("title", "")),
+        section=str(m.get("section", "")),
+        page=_page(m),
+        url=str(m.get("url", "")),
+        kind=str(m.get("kind", "")),
+        date=str(m.get("date", "")),
+        level=str(m.get("level", "")),
+        text=doc.page_content,
+        score=float(m.get("score", 0.0)),
+    )
+
+
+@dataclass
+class _Turn:
+    """A question after validation, redaction, safety checks and retrieval."""
+
+    question: str
+    query: str
+    emergency: bool
+    passages: list[Passage] = field(default_factory=list)
+    status: Status | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Assistant:
+    """Answers Dutch questions from the indexed sources, with validated citations."""
+
+    def __init__(
+        self, settings: Settings, retriever: HybridRetriever, chat_model: BaseChatModel | None = None
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.chat_model = chat_model
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Assistant":
+        """Composition root: embeddings, store, retriever and (in llm mode) the chat model."""
+        store = open_store(settings, make_embeddings(settings))
+        retriever = HybridRetriever(
+            store=store,
+            k=settings.top_k,
+            fusion=settings.fusion,
+            lexical_weight=settings.lexical_weight,
+            dense_weight=settings.dense_weight,
+            compounds=settings.compound_split,
+        )
+        chat_model = None
+        if settings.answer_mode == "llm":
+            from assistant.llm import make_chat_model
+
+            chat_model = make_chat_model(settings)
+        return cls(settings, retriever, chat_model)
+
+    def _prepare(
+        self,
+        question: str,
+        history: Sequence[str],
+        filters: Filters | None,
+        mode: Mode,
+    ) -> _Turn:
+        """Validate, redact, classify and retrieve: the work shared by ask and astream."""
+        started = time.perf_counter()
+        question = question.strip()
+        if not question:
+            raise QuestionError(messages.EMPTY_QUESTION)
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(messages.LONG_QUESTION.format(limit=self.settings.max_question_chars))
+        question = redact(question)
+        history = [redact(h) for h in history if h.strip()]
+        turn = _Turn(question, question, safety.is_emergency(question))
+        if safety.is_injection(question):
+            turn.status = "refused"
+            return turn
+        if history and self.chat_model is not None:
+            turn.query = self._condense(question, history)
+        else:
+            turn.query = resolve_follow_up(question, history)
+        retrieve_query = turn.query + (" acuut gevaar 112" if turn.emergency else "")
+        docs = self.retriever.invoke(retrieve_query, filters=filters, mode=mode)
+        turn.passages = [to_passage(d) for d in docs]
+        turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
+        lexical = self.retriever.lexical
+        best = max((lexical.coverage(turn.query, p.text) for p in turn.passages), default=0.0)
+        if best < self.settings.min_relevance and not turn.emergency:
+            turn.status = "not_found" if safety.is_in_domain(question) else "refused"
+        return turn
+
+    def _condense(self, question: str, history: Sequence[str]) -> str:
+        """Rewrite a follow-up into a standalone question with the chat model."""
+        assert self.chat_model is not None
+        prompt = render("condense", history="\n".join(f"- {h}" for h in history), question=question)
+        reply = self.chat_model.invoke([HumanMessage(prompt)])
+        return str(reply.content).strip() or question
+
+    def _llm_messages(self, turn: _Turn) -> list[SystemMessage | HumanMessage]:
+        numbered = "\n\n".join(
+            f"[{i}] {p.title} — {p.section}\n{extractive.body_of(p)}"
+            for i, p in enumerate(turn.passages, start=1)
+        )
+        return [
+            SystemMessage(render("answer_system")),
+            HumanMessage(render("answer_user", passages=numbered, question=turn.query)),
+        ]
+
+    def _finish(self, turn: _Turn, raw_text: str, quotes: dict[int, list[str]]) -> Answer:
+        """Validate citations, apply the status rules and build the Answer."""
+        if turn.status in ("refused", "not_found"):
+            text = messages.INJECTION if safety.is_injection(turn.question) else (
+                messages.REFUSED if turn.status == "refused" else messages.NOT_FOUND
+            )
+            if turn.emergency:
+                return self._answer("emergency", messages.EMERGENCY, turn, [])
+            return self._answer(turn.status, text, turn, [])
+        text, cited = validate(raw_text, len(turn.passages))
+        citations = [self._citation(n, turn, quotes.get(n)) for n in cited]
+        if turn.emergency:
+            body = f"{messages.EMERGENCY}\n\n{text}" if citations else messages.EMERGENCY
+            return self._answer("emergency", body, turn, citations)
+        if not citations:
+            return self._answer("not_found", messages.NOT_FOUND, turn, [])
+        return self._answer("answered", text, turn, citations)
+
+    def _citation(self, n: int, turn: _Turn, quotes: list[str] | None) -> Citation:
+        passage = turn.passages[n - 1]
+        if quotes is None:
+            units = extractive.select(turn.query, [passage], self.retriever.lexical, max_units=1)
+            quotes = [u.text for u in units] or [extractive.body_of(passage)[:300]]
+        return Citation(
+            n=n,
+            chunk_id=passage.chunk_id,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            section=passage.section,
+            page=passage.page,
+            url=passage.url,
+            kind=passage.kind,
+            date=passage.date,
+            quote=" ".join(quotes),
+        )
+
+    def _answer(self, status: Status, text: str, turn: _Turn, citations: list[Citation]) -> Answer:
+        answer = Answer(
+            status=status, text=text, citations=citations, passages=turn.passages, timings=turn.timings
+        )
+        digest = hashlib.sha256(turn.question.encode()).hexdigest()[:10]
+        log.info(
+            "answer status=%s question_sha=%s chars=%d passages=%d citations=%d",
+            status, digest, len(turn.question), len(turn.passages), len(citations),
+        )
+        return answer
+
+    def _extractive_text(self, turn: _Turn) -> tuple[str, dict[int, list[str]]]:
+        units = extractive.select(turn.query, turn.passages, self.retriever.lexical)
+        return extractive.compose(units)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        filters: Filters | None = None,
+        *,
+        mode: Mode = "hybrid",
+    ) -> Answer:
+        """Answer one question; history holds earlier user turns of the conversation."""
+        started = time.perf_counter()
+        turn = self._prepare(question, history, filters, mode)
+        raw, quotes = "", {}
+        if turn.status is None:
+            if self.chat_model is None:
+                raw, quotes = self._extractive_text(turn)
+            else:
+                raw = str(self.chat_model.invoke(self._llm_messages(turn)).content)
+        turn.timings["total_ms"] = (time.perf_counter() - started) * 1000
+        return self._finish(turn, raw, quotes)
+
+    async def astream(
+        self, question: str, history: Sequence[str] = (), filters: Filters | None = None
+    ) -> AsyncIterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final Answer."""
+        if self.chat_model is None or not self.settings.answer_mode == "llm":
+            answer = await asyncio.to_thread(self.ask, question, history, filters)
+            for piece in re.split(r"(?<=\])\s+", answer.text):
+                yield piece + " "
+            yield answer
+            return
+        started = time.perf_counter()
+        turn = await asyncio.to_thread(self._prepare, question, history, filters, "hybrid")
+        raw = ""
+        if turn.status is None:
+            stream = StreamFilter(len(turn.passages))
+            async for chunk in self.chat_model.astream(self._llm_messages(turn)):
+                raw += str(chunk.content)
+                if visible := stream.feed(str(chunk.content)):
+                    yield visible
+            if rest := stream.flush():
+                yield rest
+        turn.timings["total_ms"] = (time.perf_counter() - started) * 1000
+        yield self._finish(turn, raw, {})

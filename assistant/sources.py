@@ -1,0 +1,27 @@
+"""Listing and looking up the indexed documents ("look up the source")."""
+
+from collections import defaultdict
+from typing import Any
+
+from assistant.embeddings import make_embeddings
+from assistant.settings import Settings
+from assistant.store import open_store
+
+
+def list_sources(settings: Settings) -> list[dict[str, Any]]:
+    """Indexed documents with their metadata and chunk counts, sorted by doc_id."""
+    store = open_store(settings, make_embeddings(settings))
+    metadatas = store.get(include=["metadatas"])["metadatas"]
+    docs: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for m in metadatas:
+        doc_id = str(m.get("doc_id", ""))
+        counts[doc_id] += 1
+        docs.setdefault(
+            doc_id,
+            {
+                k: m.get(k, "")
+                for k in ("doc_id", "title", "publisher", "date", "level", "url", "kind", "source")
+            },
+        )
+    return [docs[d] | {"chunks": counts[d]} for d in sorted(docs)]
