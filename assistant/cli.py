@@ -183,7 +183,7 @@ def eval_command(
     if mode:
         settings = settings.model_copy(update={"answer_mode": mode})
     try:
-        code = run_cli(settings, list(qa), k=k, as_json=as_json, report=report, ablate=ablate)
+        code = run_cli(settings, list(qa), k=k, as_json=as_json, report=report, ablate_=ablate)
     except ViaError as exc:
         _fail(exc)
         return

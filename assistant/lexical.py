@@ -1,5 +1,6 @@
 """Dutch BM25: tokenisation, Snowball stemming, compound splitting, bm25s scoring."""
 
+import logging
 import math
 import re
 from collections import Counter
@@ -14,6 +15,7 @@ _WORD = re.compile(r"[a-z0-9à-ÿ]+")
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | {"wat", "welke", "hoe", "waar", "wanneer", "ik", "we"}
 _LINKS = ("", "s", "e", "en", "er")
 _STEMMER = Stemmer.Stemmer("dutch")
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=65536)

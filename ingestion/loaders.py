@@ -19,13 +19,13 @@ def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     if not raw.strip():
         raise DocumentError("leeg bestand")
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return raw.decode("utf-16")
     try:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return raw.decode("utf-16")
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(
-            f"tekst is niet te lezen als UTF-8 (byte {exc.start}); sla het bestand op als UTF-8"
+            f"tekst is niet te lezen als {exc.encoding} (byte {exc.start}); sla het bestand op als UTF-8"
         ) from exc
 
 

@@ -1,0 +1,186 @@
+"""Runs eval cases through Assistant.ask and aggregates the metrics; `via eval` calls run_cli."""
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.errors import ViaError
+from assistant.retrieval import HybridRetriever, Mode
+from assistant.service import Assistant
+from assistant.settings import Settings
+from evals import metrics
+from evals.cases import Case, load_cases
+
+
+@dataclass
+class CaseResult:
+    """Metrics of one case."""
+
+    id: str
+    tags: list[str]
+    expect: str
+    status: str
+    has_evidence: bool
+    hit_at_1: float = 0.0
+    hit_at_3: float = 0.0
+    hit_at_k: float = 0.0
+    rr: float = 0.0
+    ndcg: float = 0.0
+    key_facts: float = 1.0
+    status_ok: bool = True
+    citations_valid: int = 0
+    citations: int = 0
+    supported: int = 0
+    latency_ms: float = 0.0
+    leaks: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+
+def run_case(assistant: Assistant, case: Case, k: int, mode: Mode) -> CaseResult:
+    """Ask one case's question and score the answer."""
+    started = time.perf_counter()
+    answer = assistant.ask(case.question, case.history, mode=mode)
+    latency = (time.perf_counter() - started) * 1000
+    result = CaseResult(case.id, case.tags, case.expect, answer.status, bool(case.evidence))
+    result.latency_ms = latency
+    result.status_ok = metrics.status_ok(case, answer)
+    if not result.status_ok:
+        result.why.append(f"status {answer.status}, verwacht {case.expect}")
+    if case.evidence:
+        ranks = metrics.relevant_ranks(case, answer, k)
+        result.hit_at_1, result.hit_at_3 = metrics.hit_at(ranks, 1), metrics.hit_at(ranks, 3)
+        result.hit_at_k, result.rr = metrics.hit_at(ranks, k), metrics.reciprocal_rank(ranks)
+        result.ndcg = metrics.ndcg(ranks, k)
+        if not ranks:
+            result.why.append("geen bewijspassage in de top-k")
+        result.supported, _ = metrics.citation_support(case, answer)
+    if case.expect != "refuse":
+        result.key_facts = metrics.key_fact_coverage(case, answer)
+        missing = [i[0] for i in case.must_include if not metrics.contains_any(answer.text, i)]
+        if missing:
+            result.why.append(f"ontbreekt: {', '.join(missing)}")
+    result.citations_valid, result.citations = metrics.citation_validity(answer)
+    result.leaks = metrics.pii_leaks(case, answer)
+    if result.leaks:
+        result.why.append(f"persoonsgegevens in antwoord: {', '.join(result.leaks)}")
+    return result
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def summarize(results: list[CaseResult]) -> dict[str, Any]:
+    """Aggregate metrics; retrieval metrics over cases with evidence."""
+    with_evidence = [r for r in results if r.has_evidence]
+    answers = [r for r in results if r.expect != "refuse"]
+    cited = sum(r.citations for r in results)
+    cited_evidence = sum(r.citations for r in with_evidence)
+    latencies = [r.latency_ms for r in results]
+    return {
+        "cases": len(results),
+        "hit_at_1": _mean([r.hit_at_1 for r in with_evidence]),
+        "hit_at_3": _mean([r.hit_at_3 for r in with_evidence]),
+        "hit_at_k": _mean([r.hit_at_k for r in with_evidence]),
+        "mrr": _mean([r.rr for r in with_evidence]),
+        "ndcg_at_k": _mean([r.ndcg for r in with_evidence]),
+        "key_fact_coverage": _mean([r.key_facts for r in answers]),
+        "status_accuracy": _mean([float(r.status_ok) for r in results]),
+        "citation_validity": round(sum(r.citations_valid for r in results) / cited, 4) if cited else 1.0,
+        "citation_support": round(sum(r.supported for r in with_evidence) / cited_evidence, 4)
+        if cited_evidence
+        else 1.0,
+        "pii_leaks": sum(len(r.leaks) for r in results),
+        "latency_ms": {
+            "p50": round(metrics.percentile(latencies, 50), 1),
+            "p95": round(metrics.percentile(latencies, 95), 1),
+        },
+    }
+
+
+def by_tag(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
+    """Per-tag breakdown of the main metrics."""
+    tags = sorted({t for r in results for t in r.tags})
+    return {t: summarize([r for r in results if t in r.tags]) for t in tags}
+
+
+def evaluate(assistant: Assistant, cases: list[Case], k: int, mode: Mode = "hybrid") -> dict[str, Any]:
+    """Run all cases; the summary plus failures, per-case detail and per-tag breakdown."""
+    if assistant.retriever.size == 0:
+        raise ViaError("De index is leeg: voer eerst `via ingest` uit.")
+    results = [run_case(assistant, case, k, mode) for case in cases]
+    summary = summarize(results)
+    summary["failures"] = [{"id": r.id, "why": "; ".join(r.why)} for r in results if r.why]
+    summary["by_tag"] = by_tag(results)
+    summary["per_case"] = [asdict(r) for r in results]
+    return summary
+
+
+VARIANTS: dict[str, tuple[Mode, dict[str, Any]]] = {
+    "lexical": ("lexical", {}),
+    "dense": ("dense", {}),
+    "hybrid": ("hybrid", {}),
+    "hybrid-rrf": ("hybrid", {"fusion": "rrf"}),
+    "hybrid-zonder-samenstellingen": ("hybrid", {"compounds": False}),
+}
+
+
+def ablate(assistant: Assistant, cases: list[Case], k: int) -> dict[str, dict[str, Any]]:
+    """The same cases under each retrieval variant."""
+    out = {}
+    for name, (mode, overrides) in VARIANTS.items():
+        retriever: HybridRetriever = assistant.retriever.model_copy(update=overrides)
+        if overrides:
+            retriever.refresh(force=True)
+        variant = Assistant(assistant.settings, retriever, assistant.chat_model)
+        out[name] = evaluate(variant, cases, k, mode)
+    return out
+
+
+_COLUMNS = [
+    "hit_at_1", "hit_at_3", "hit_at_k", "mrr", "ndcg_at_k", "key_fact_coverage",
+    "status_accuracy", "citation_validity", "citation_support", "pii_leaks",
+]
+
+
+def table(rows: dict[str, dict[str, Any]]) -> str:
+    """A Markdown table of the main metrics per row."""
+    head = "| variant | " + " | ".join(_COLUMNS) + " | p50 ms |"
+    sep = "|---" * (len(_COLUMNS) + 2) + "|"
+    lines = [head, sep]
+    for name, s in rows.items():
+        values = " | ".join(str(s[c]) for c in _COLUMNS)
+        lines.append(f"| {name} | {values} | {s['latency_ms']['p50']} |")
+    return "\n".join(lines)
+
+
+def run_cli(
+    settings: Settings, qa: list[Path], *, k: int, as_json: bool, report: Path | None, ablate_: bool
+) -> int:
+    """Entry point of `via eval`."""
+    cases = load_cases(qa)
+    assistant = Assistant.from_settings(settings.model_copy(update={"top_k": max(k, settings.top_k)}))
+    variants = ablate(assistant, cases, k) if ablate_ else {"hybrid": evaluate(assistant, cases, k)}
+    main = variants["hybrid"]
+    if as_json:
+        payload = {key: v for key, v in main.items() if key != "per_case"}
+        if ablate_:
+            payload["variants"] = {
+                n: {c: s[c] for c in [*_COLUMNS, "latency_ms"]} for n, s in variants.items()
+            }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        click.echo(table(variants))
+        for failure in main["failures"]:
+            click.echo(f"  {failure['id']}: {failure['why']}")
+    if report is not None:
+        from evals.report import write_report
+
+        path = write_report(report, variants, k)
+        if not as_json:
+            click.echo(f"Rapport: {path}")
+    return 0
