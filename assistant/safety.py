@@ -19,7 +19,8 @@ _SUICIDE = re.compile(
 _NOW = re.compile(
     r"\b(nu|nu\s+net|op\s+dit\s+moment|momenteel|vanavond|vannacht|vandaag|zojuist|net|"
     r"meteen|direct|help|hulp\s+nodig|ik\s+hoor|ik\s+zie|staat\s+voor\s+de\s+deur|"
-    r"aan\s+het\s+\w+en|is\s+hier|zijn\s+hier|bij\s+mij|ben\s+bang|dreigt)\b",
+    r"aan\s+het\s+\w+en|is\s+hier|zijn\s+hier|bij\s+mij|ben\s+bang|dreigt|"
+    r"voor\s+de\s+deur|er\s+staat)\b",
     re.IGNORECASE,
 )
 _POLICY = re.compile(

@@ -27,6 +27,7 @@ log = logging.getLogger("via.assistant")
 
 _NEXT = re.compile(r"\b(volgende|daarna|daarop|erna|komt\s+(?:er\s+)?na|hierna|dan)\b", re.I)
 _PREVIOUS = re.compile(r"\b(vorige|daarvoor|ervoor|hiervoor)\b", re.I)
+_ANAPHOR = re.compile(r"\b(ze|zij|hij|die|dat|deze|dit|daar|daarna|erna|hun|het|volgende)\b")
 _NUMBERED = re.compile(r"\b(stap|afweging|fase|norm)\s+(\d)\b", re.I)
 
 
@@ -35,8 +36,13 @@ def resolve_follow_up(question: str, history: Sequence[str]) -> str:
     if not history:
         return question
     previous = history[-1]
-    content = [w for w in re.findall(r"\w+", question.lower()) if len(w) > 3]
-    elliptical = len(content) <= 4 or question.lower().startswith(("en ", "maar ", "wat als"))
+    lowered = question.lower()
+    content = [w for w in re.findall(r"\w+", lowered) if len(w) > 3]
+    elliptical = (
+        lowered.startswith(("en ", "maar ", "wat als", "dan "))
+        or len(content) <= 1
+        or (bool(_ANAPHOR.search(lowered)) and len(content) <= 4)
+    )
     if not elliptical:
         return question
     numbered = _NUMBERED.search(previous)

@@ -1,0 +1,59 @@
+"""The `via` CLI through click's CliRunner: JSON shapes, exit codes, Dutch errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import main
+from assistant.settings import Settings
+
+
+@pytest.fixture
+def env(settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VIA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("VIA_CORPUS_DIR", str(corpus))
+    (corpus / "afweging.md").write_text(
+        "# Afwegingskader\n\n## Afweging 1\n\nIn afweging 1 vraagt de professional zich af of er "
+        "nog een vermoeden van huiselijk geweld is.\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
+def test_ingest_json_and_failure_exit(env: Path) -> None:
+    (env / "kapot.pdf").write_bytes(b"%PDF broken")
+    result = CliRunner().invoke(main, ["ingest", "--json"])
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"added", "updated", "unchanged", "deleted", "chunks", "failed"}
+    assert payload["added"] == 1 and payload["chunks"] == 1
+    assert payload["failed"][0]["path"].endswith("kapot.pdf")
+    assert result.exit_code == 1
+
+
+def test_sources_and_ask_json(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", "--json"]).exit_code == 0
+    sources = json.loads(runner.invoke(main, ["sources", "--json"]).stdout)
+    assert sources["documents"][0]["doc_id"] == "afweging"
+    assert sources["documents"][0]["chunks"] == 1
+    result = runner.invoke(main, ["ask", "--json", "Wat vraagt de professional zich af in afweging 1?"])
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"status", "answer", "citations", "passages"}
+    assert payload["status"] == "answered"
+    assert set(payload["passages"][0]) == {"text", "doc_id", "title", "section", "page", "score"}
+
+
+def test_ask_without_index_says_what_to_do(env: Path) -> None:
+    result = CliRunner().invoke(main, ["ask", "Wat is afweging 1?"])
+    assert result.exit_code == 2
+    assert "via ingest" in result.stderr
+
+
+def test_chat_session(env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["ingest"])
+    result = runner.invoke(main, ["chat"], input="Wat vraagt de professional zich af in afweging 1?\nstop\n")
+    assert "Bel 112" in result.stdout
+    assert "[1] Afwegingskader" in result.stdout
