@@ -12,7 +12,12 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 
 _WORD = re.compile(r"[a-z0-9à-ÿ]+")
-_STOPWORDS = frozenset(STOPWORDS_DUTCH) | {"wat", "welke", "hoe", "waar", "wanneer", "ik", "we"}
+_QUESTION_WORDS = {
+    "wat", "welke", "hoe", "waar", "wanneer", "waarom", "wie", "ik", "we", "je", "jij", "lang",
+    "vaak", "veel", "precies", "eigenlijk", "graag", "weten", "vraag", "uitleg", "leg", "uit",
+    "gebeurt", "gebeuren", "moet", "mag", "kan", "kun", "doen", "nu", "eens", "even", "iemand",
+}
+_STOPWORDS = frozenset(STOPWORDS_DUTCH) | _QUESTION_WORDS
 _LINKS = ("", "s", "e", "en", "er")
 _STEMMER = Stemmer.Stemmer("dutch")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
