@@ -36,9 +36,11 @@ def _footnotes(answer: Answer) -> str:
     for c in answer.citations:
         where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
         kind = " (samenvatting)" if c.kind == "samenvatting" else ""
-        lines.append(f"[{c.n}] {c.title}{kind}" + (f" — {where}" if where else "") + (
-            f"\n    {c.url}" if c.url else ""
-        ))
+        lines.append(
+            f"[{c.n}] {c.title}{kind}"
+            + (f" — {where}" if where else "")
+            + (f"\n    {c.url}" if c.url else "")
+        )
     return "\n".join(lines)
 
 
@@ -99,7 +101,9 @@ def sources(as_json: bool) -> None:
         click.echo(json.dumps({"documents": docs}, ensure_ascii=False))
         return
     for d in docs:
-        click.echo(f"{d['doc_id']:<48} {d['chunks']:>4}  {d['date']:<10}  {d['kind']:<12} {d['title']}")
+        click.echo(
+            f"{d['doc_id']:<48} {d['chunks']:>4}  {d['date']:<10}  {d['kind']:<12} {d['title']}"
+        )
 
 
 def _print_answer(answer: Answer) -> None:
@@ -125,7 +129,10 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
             "answer": answer.text,
             "citations": [c.model_dump() for c in answer.citations],
             "passages": [
-                {k: p.model_dump()[k] for k in ("text", "doc_id", "title", "section", "page", "score")}
+                {
+                    k: p.model_dump()[k]
+                    for k in ("text", "doc_id", "title", "section", "page", "score")
+                }
                 for p in answer.passages
             ],
         }

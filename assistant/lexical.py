@@ -13,9 +13,39 @@ from bm25s.stopwords import STOPWORDS_DUTCH
 
 _WORD = re.compile(r"[a-z0-9à-ÿ]+")
 _QUESTION_WORDS = {
-    "wat", "welke", "hoe", "waar", "wanneer", "waarom", "wie", "ik", "we", "je", "jij", "lang",
-    "vaak", "veel", "precies", "eigenlijk", "graag", "weten", "vraag", "uitleg", "leg", "uit",
-    "gebeurt", "gebeuren", "moet", "mag", "kan", "kun", "doen", "nu", "eens", "even", "iemand",
+    "wat",
+    "welke",
+    "hoe",
+    "waar",
+    "wanneer",
+    "waarom",
+    "wie",
+    "ik",
+    "we",
+    "je",
+    "jij",
+    "lang",
+    "vaak",
+    "veel",
+    "precies",
+    "eigenlijk",
+    "graag",
+    "weten",
+    "vraag",
+    "uitleg",
+    "leg",
+    "uit",
+    "gebeurt",
+    "gebeuren",
+    "moet",
+    "mag",
+    "kan",
+    "kun",
+    "doen",
+    "nu",
+    "eens",
+    "even",
+    "iemand",
 }
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | _QUESTION_WORDS
 _LINKS = ("", "s", "e", "en", "er")
@@ -54,7 +84,9 @@ class LexicalIndex:
 
     def __init__(self, texts: list[str], *, compounds: bool = True) -> None:
         self.compounds = compounds
-        self.vocabulary = frozenset(w for t in texts for w in words(t)) if compounds else frozenset()
+        self.vocabulary = (
+            frozenset(w for t in texts for w in words(t)) if compounds else frozenset()
+        )
         corpus = [self.tokens(t) for t in texts]
         self.df: Counter[str] = Counter(term for doc in corpus for term in set(doc))
         self.bm25 = bm25s.BM25()

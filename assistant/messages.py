@@ -16,5 +16,7 @@ INJECTION = (
     "Dat kan ik niet doen: mijn werkwijze ligt vast. Ik beantwoord vragen over veiligheid in "
     "afhankelijkheidsrelaties met bronvermelding."
 )
-EMPTY_QUESTION = "De vraag is leeg. Typ een vraag over huiselijk geweld, kindermishandeling of de meldcode."
+EMPTY_QUESTION = (
+    "De vraag is leeg. Typ een vraag over huiselijk geweld, kindermishandeling of de meldcode."
+)
 LONG_QUESTION = "De vraag is te lang (meer dan {limit} tekens). Maak de vraag korter."

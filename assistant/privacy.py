@@ -5,7 +5,9 @@ import re
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}[ ]?[A-Z]{4}(?:[ ]?\d{4}){2}[ ]?\d{2}\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[ -]?(?:\(0\))?(?:\d[ -]?){8}\d\b")
-_NINE_DIGITS = re.compile(r"(?<![\d.-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{3}[. ]?\d{3}[. ]?\d{3})(?![\d-])")
+_NINE_DIGITS = re.compile(
+    r"(?<![\d.-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{3}[. ]?\d{3}[. ]?\d{3})(?![\d-])"
+)
 _POSTCODE = re.compile(r"\b[1-9]\d{3}[ ]?[A-Z]{2}\b(?:[ ,]+\d{1,5}(?:[ ]?[a-zA-Z]\b)?)?")
 _STREET = re.compile(
     r"\b[A-Z][a-zà-ÿ]+(?:straat|laan|weg|plein|singel|gracht|dijk|hof|pad|kade|steeg|dreef|park)"

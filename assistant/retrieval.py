@@ -112,7 +112,9 @@ class HybridRetriever(BaseRetriever):
         position = {cid: i for i, cid in enumerate(self._ids)}
         return {position[d.id]: float(s) for d, s in hits if d.id in position}
 
-    def _fuse(self, lexical: dict[int, float], dense: dict[int, float], mode: Mode) -> dict[int, float]:
+    def _fuse(
+        self, lexical: dict[int, float], dense: dict[int, float], mode: Mode
+    ) -> dict[int, float]:
         if mode == "lexical":
             return lexical
         if mode == "dense":

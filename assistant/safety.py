@@ -54,8 +54,12 @@ _DOMAIN = re.compile(
 
 def is_emergency(text: str) -> bool:
     """True when a message describes present danger rather than asking about the rules."""
-    if _POLICY.search(text) and _HYPOTHETICAL.search(text) and not re.search(
-        r"\b(nu|op\s+dit\s+moment|vanavond|vannacht|zojuist)\b", text, re.IGNORECASE
+    if (
+        _POLICY.search(text)
+        and _HYPOTHETICAL.search(text)
+        and not re.search(
+            r"\b(nu|op\s+dit\s+moment|vanavond|vannacht|zojuist)\b", text, re.IGNORECASE
+        )
     ):
         return False
     if _POLICY.search(text) and not _NOW.search(text):

@@ -51,7 +51,9 @@ def resolve_follow_up(question: str, history: Sequence[str]) -> str:
         delta = 1 if _NEXT.search(question) else -1 if _PREVIOUS.search(question) else 0
         if delta:
             rest = previous[numbered.end() :]
-            return f"{previous[: numbered.start()]}{numbered.group(1)} {step + delta}{rest} {question}"
+            return (
+                f"{previous[: numbered.start()]}{numbered.group(1)} {step + delta}{rest} {question}"
+            )
     return f"{previous} {question}"
 
 
@@ -96,7 +98,10 @@ class Assistant:
     """Answers Dutch questions from the indexed sources, with validated citations."""
 
     def __init__(
-        self, settings: Settings, retriever: HybridRetriever, chat_model: BaseChatModel | None = None
+        self,
+        settings: Settings,
+        retriever: HybridRetriever,
+        chat_model: BaseChatModel | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -134,7 +139,9 @@ class Assistant:
         if not question:
             raise QuestionError(messages.EMPTY_QUESTION)
         if len(question) > self.settings.max_question_chars:
-            raise QuestionError(messages.LONG_QUESTION.format(limit=self.settings.max_question_chars))
+            raise QuestionError(
+                messages.LONG_QUESTION.format(limit=self.settings.max_question_chars)
+            )
         question = redact(question)
         history = [redact(h) for h in history if h.strip()]
         turn = _Turn(question, question, safety.is_emergency(question))
@@ -175,8 +182,10 @@ class Assistant:
     def _finish(self, turn: _Turn, raw_text: str, quotes: dict[int, list[str]]) -> Answer:
         """Validate citations, apply the status rules and build the Answer."""
         if turn.status in ("refused", "not_found"):
-            text = messages.INJECTION if safety.is_injection(turn.question) else (
-                messages.REFUSED if turn.status == "refused" else messages.NOT_FOUND
+            text = (
+                messages.INJECTION
+                if safety.is_injection(turn.question)
+                else (messages.REFUSED if turn.status == "refused" else messages.NOT_FOUND)
             )
             if turn.emergency:
                 return self._answer("emergency", messages.EMERGENCY, turn, [])
@@ -210,12 +219,20 @@ class Assistant:
 
     def _answer(self, status: Status, text: str, turn: _Turn, citations: list[Citation]) -> Answer:
         answer = Answer(
-            status=status, text=text, citations=citations, passages=turn.passages, timings=turn.timings
+            status=status,
+            text=text,
+            citations=citations,
+            passages=turn.passages,
+            timings=turn.timings,
         )
         digest = hashlib.sha256(turn.question.encode()).hexdigest()[:10]
         log.info(
             "answer status=%s question_sha=%s chars=%d passages=%d citations=%d",
-            status, digest, len(turn.question), len(turn.passages), len(citations),
+            status,
+            digest,
+            len(turn.question),
+            len(turn.passages),
+            len(citations),
         )
         return answer
 
@@ -234,7 +251,7 @@ class Assistant:
         """Answer one question; history holds earlier user turns of the conversation."""
         started = time.perf_counter()
         turn = self._prepare(question, history, filters, mode)
-        raw, quotes = "", {}
+        raw, quotes = "", dict[int, list[str]]()
         if turn.status is None:
             if self.chat_model is None:
                 raw, quotes = self._extractive_text(turn)
@@ -247,7 +264,7 @@ class Assistant:
         self, question: str, history: Sequence[str] = (), filters: Filters | None = None
     ) -> AsyncIterator[str | Answer]:
         """Yield text pieces as they are produced, then the final Answer."""
-        if self.chat_model is None or not self.settings.answer_mode == "llm":
+        if self.chat_model is None or self.settings.answer_mode != "llm":
             answer = await asyncio.to_thread(self.ask, question, history, filters)
             for piece in re.split(r"(?<=\])\s+", answer.text):
                 yield piece + " "

@@ -55,7 +55,8 @@ class Settings(BaseSettings):
         description="Share of the question's key terms the best passage must contain to answer.",
     )
     answer_mode: Literal["extractive", "llm"] = Field(
-        "extractive", description="extractive: sentences from the sources, no LLM; llm: a chat model."
+        "extractive",
+        description="extractive: sentences from the sources, no LLM; llm: a chat model.",
     )
     llm_provider: Literal["ollama", "openai"] = Field(
         "ollama", description="Chat model backend in llm mode (openai = any compatible endpoint)."

@@ -1,8 +1,10 @@
 """Opening the Chroma vector store (embedded or server) and guarding its embedding model."""
 
+import contextlib
 from typing import Any
 
 import chromadb
+from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 
@@ -13,7 +15,7 @@ from assistant.settings import Settings
 
 def chroma_client(settings: Settings) -> Any:
     """Embedded PersistentClient in the data dir, or an HttpClient when a host is set."""
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         try:
             return chromadb.HttpClient(
@@ -21,7 +23,8 @@ def chroma_client(settings: Settings) -> Any:
             )
         except Exception as exc:  # connection errors differ per transport
             raise StoreUnavailableError(
-                f"Chroma-server op {settings.chroma_host}:{settings.chroma_port} is niet bereikbaar."
+                "Chroma-server op "
+                f"{settings.chroma_host}:{settings.chroma_port} is niet bereikbaar."
             ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
@@ -85,7 +88,5 @@ def bump_generation(store: Chroma, stamp: str) -> None:
 def drop_collection(settings: Settings) -> None:
     """Delete the collection (for --rebuild)."""
     client = chroma_client(settings)
-    try:
+    with contextlib.suppress(NotFoundError):
         client.delete_collection(settings.collection)
-    except NotFoundError:
-        pass

@@ -47,7 +47,9 @@ def key_fact_coverage(case: Case, answer: Answer) -> float:
     """Share of must_include items (any-of lists) found in the answer text."""
     if not case.must_include:
         return 1.0
-    return sum(contains_any(answer.text, item) for item in case.must_include) / len(case.must_include)
+    return sum(contains_any(answer.text, item) for item in case.must_include) / len(
+        case.must_include
+    )
 
 
 def status_ok(case: Case, answer: Answer) -> bool:
@@ -65,7 +67,9 @@ def citation_validity(answer: Answer) -> tuple[int, int]:
 def citation_support(case: Case, answer: Answer) -> tuple[int, int]:
     """(supported, total) cited passages that contain an evidence phrase."""
     by_id = {p.chunk_id: p.text for p in answer.passages}
-    supported = sum(contains_any(by_id.get(c.chunk_id, ""), case.evidence) for c in answer.citations)
+    supported = sum(
+        contains_any(by_id.get(c.chunk_id, ""), case.evidence) for c in answer.citations
+    )
     return supported, len(answer.citations)
 
 

@@ -6,9 +6,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from evals.runner import table  # noqa: E402
+from evals.runner import table
 
 _CHART_METRICS = ["hit_at_1", "hit_at_k", "mrr", "key_fact_coverage", "status_accuracy"]
 

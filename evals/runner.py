@@ -90,7 +90,9 @@ def summarize(results: list[CaseResult]) -> dict[str, Any]:
         "ndcg_at_k": _mean([r.ndcg for r in with_evidence]),
         "key_fact_coverage": _mean([r.key_facts for r in answers]),
         "status_accuracy": _mean([float(r.status_ok) for r in results]),
-        "citation_validity": round(sum(r.citations_valid for r in results) / cited, 4) if cited else 1.0,
+        "citation_validity": round(sum(r.citations_valid for r in results) / cited, 4)
+        if cited
+        else 1.0,
         "citation_support": round(sum(r.supported for r in with_evidence) / cited_evidence, 4)
         if cited_evidence
         else 1.0,
@@ -108,7 +110,9 @@ def by_tag(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
     return {t: summarize([r for r in results if t in r.tags]) for t in tags}
 
 
-def evaluate(assistant: Assistant, cases: list[Case], k: int, mode: Mode = "hybrid") -> dict[str, Any]:
+def evaluate(
+    assistant: Assistant, cases: list[Case], k: int, mode: Mode = "hybrid"
+) -> dict[str, Any]:
     """Run all cases; the summary plus failures, per-case detail and per-tag breakdown."""
     if assistant.retriever.size == 0:
         raise ViaError("De index is leeg: voer eerst `via ingest` uit.")
@@ -142,8 +146,16 @@ def ablate(assistant: Assistant, cases: list[Case], k: int) -> dict[str, dict[st
 
 
 _COLUMNS = [
-    "hit_at_1", "hit_at_3", "hit_at_k", "mrr", "ndcg_at_k", "key_fact_coverage",
-    "status_accuracy", "citation_validity", "citation_support", "pii_leaks",
+    "hit_at_1",
+    "hit_at_3",
+    "hit_at_k",
+    "mrr",
+    "ndcg_at_k",
+    "key_fact_coverage",
+    "status_accuracy",
+    "citation_validity",
+    "citation_support",
+    "pii_leaks",
 ]
 
 
@@ -163,7 +175,9 @@ def run_cli(
 ) -> int:
     """Entry point of `via eval`."""
     cases = load_cases(qa)
-    assistant = Assistant.from_settings(settings.model_copy(update={"top_k": max(k, settings.top_k)}))
+    assistant = Assistant.from_settings(
+        settings.model_copy(update={"top_k": max(k, settings.top_k)})
+    )
     variants = ablate(assistant, cases, k) if ablate_ else {"hybrid": evaluate(assistant, cases, k)}
     main = variants["hybrid"]
     if as_json:

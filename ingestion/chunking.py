@@ -39,8 +39,10 @@ def _groups(blocks: list[Block]) -> list[list[Block]]:
     """Keep a paragraph together with the list or table that follows it."""
     groups: list[list[Block]] = []
     for block in blocks:
-        joins_previous = block.kind in ("list_item", "table_row") and groups and (
-            groups[-1][-1].kind == block.kind or groups[-1][-1].kind == "paragraph"
+        joins_previous = (
+            block.kind in ("list_item", "table_row")
+            and groups
+            and (groups[-1][-1].kind == block.kind or groups[-1][-1].kind == "paragraph")
         )
         if joins_previous:
             groups[-1].append(block)
@@ -98,9 +100,9 @@ def chunk_blocks(
         if current:
             parts.append((_join(current), current))
         for text, part_blocks in parts:
-            pieces = [text] if count_tokens(text) <= budget else splitter.split_text(text)
-            for piece in pieces:
-                content = f"{heading}\n\n{piece.strip()}" if heading else piece.strip()
+            texts = [text] if count_tokens(text) <= budget else splitter.split_text(text)
+            for body in texts:
+                content = f"{heading}\n\n{body.strip()}" if heading else body.strip()
                 meta: dict[str, str | int] = {
                     **base_metadata,
                     **_level_from_path(section.path),

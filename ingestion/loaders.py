@@ -25,7 +25,8 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(
-            f"tekst is niet te lezen als {exc.encoding} (byte {exc.start}); sla het bestand op als UTF-8"
+            f"tekst is niet te lezen als {exc.encoding} (byte {exc.start}); "
+            "sla het bestand op als UTF-8"
         ) from exc
 
 
@@ -195,7 +196,9 @@ def load_pdf(path: Path) -> LoadedDocument:
         blocks.extend(text_to_blocks(_pdf_page_to_paragraphs(page_text), page=number))
     info = reader.metadata
     title = str(info.title).strip() if info and info.title else None
-    return LoadedDocument(blocks, title or next((b.text for b in blocks if b.kind == "heading"), None))
+    return LoadedDocument(
+        blocks, title or next((b.text for b in blocks if b.kind == "heading"), None)
+    )
 
 
 def load_docx(path: Path) -> LoadedDocument:
@@ -206,9 +209,13 @@ def load_docx(path: Path) -> LoadedDocument:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise DocumentError(f"Word-bestand is beschadigd of onleesbaar ({type(exc).__name__})") from exc
+        raise DocumentError(
+            f"Word-bestand is beschadigd of onleesbaar ({type(exc).__name__})"
+        ) from exc
     except Exception as exc:  # zipfile.BadZipFile and friends
-        raise DocumentError(f"Word-bestand is beschadigd of onleesbaar ({type(exc).__name__})") from exc
+        raise DocumentError(
+            f"Word-bestand is beschadigd of onleesbaar ({type(exc).__name__})"
+        ) from exc
     blocks: list[Block] = []
     body = document.element.body
     paragraphs = {id(p._element): p for p in document.paragraphs}

@@ -88,7 +88,10 @@ def _discover(roots: Iterable[Path]) -> list[Path]:
 
 
 def document_chunks(
-    path: Path, source: str, meta: DocumentMeta | None, embeddings: SentenceTransformerEmbeddings,
+    path: Path,
+    source: str,
+    meta: DocumentMeta | None,
+    embeddings: SentenceTransformerEmbeddings,
     settings: Settings,
 ) -> list[Document]:
     """Load one file and cut it into chunks carrying full citation metadata."""
@@ -153,7 +156,9 @@ def ingest(
         doc_id = doc_id_for(source)
         try:
             if doc_id in seen:
-                raise DocumentError(f"document-id '{doc_id}' bestaat al ({seen[doc_id]}); hernoem het")
+                raise DocumentError(
+                    f"document-id '{doc_id}' bestaat al ({seen[doc_id]}); hernoem het"
+                )
             seen[doc_id] = source
             chunks = document_chunks(path, source, manifest.get(source), embeddings, settings)
         except DocumentError as exc:

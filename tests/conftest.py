@@ -10,10 +10,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.embeddings import SentenceTransformerEmbeddings  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from ingestion.pipeline import ingest  # noqa: E402
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.service import Assistant
+from assistant.settings import Settings
+from ingestion.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -38,7 +38,9 @@ def test_sources_and_ask_json(env: Path) -> None:
     sources = json.loads(runner.invoke(main, ["sources", "--json"]).stdout)
     assert sources["documents"][0]["doc_id"] == "afweging"
     assert sources["documents"][0]["chunks"] == 1
-    result = runner.invoke(main, ["ask", "--json", "Wat vraagt de professional zich af in afweging 1?"])
+    result = runner.invoke(
+        main, ["ask", "--json", "Wat vraagt de professional zich af in afweging 1?"]
+    )
     payload = json.loads(result.stdout)
     assert set(payload) == {"status", "answer", "citations", "passages"}
     assert payload["status"] == "answered"
@@ -54,6 +56,8 @@ def test_ask_without_index_says_what_to_do(env: Path) -> None:
 def test_chat_session(env: Path) -> None:
     runner = CliRunner()
     runner.invoke(main, ["ingest"])
-    result = runner.invoke(main, ["chat"], input="Wat vraagt de professional zich af in afweging 1?\nstop\n")
+    result = runner.invoke(
+        main, ["chat"], input="Wat vraagt de professional zich af in afweging 1?\nstop\n"
+    )
     assert "Bel 112" in result.stdout
     assert "[1] Afwegingskader" in result.stdout

@@ -34,7 +34,9 @@ markers = st.lists(st.integers(min_value=-2, max_value=12), max_size=6)
 words = st.text(alphabet="abcdefghij klm.", min_size=0, max_size=40)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(parts=st.lists(st.tuples(words, markers), min_size=1, max_size=5))
 def test_llm_citations_always_point_at_retrieved_passages(
     bundled_assistant: Assistant, parts: list[tuple[str, list[int]]]

@@ -57,8 +57,12 @@ def test_bad_questions(bundled_assistant: Assistant, question: str) -> None:
 
 
 def test_follow_up_rule() -> None:
-    assert "stap 3" in resolve_follow_up("En welke stap komt daarna?", ["Wat is stap 2 van de meldcode?"])
-    assert resolve_follow_up("Wie zit in de stuurgroep zorg en veiligheid?", ["x"]).startswith("Wie")
+    assert "stap 3" in resolve_follow_up(
+        "En welke stap komt daarna?", ["Wat is stap 2 van de meldcode?"]
+    )
+    assert resolve_follow_up("Wie zit in de stuurgroep zorg en veiligheid?", ["x"]).startswith(
+        "Wie"
+    )
 
 
 def test_follow_up_resolves_with_history(bundled_assistant: Assistant) -> None:

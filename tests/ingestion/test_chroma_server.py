@@ -31,7 +31,16 @@ def chroma_port(tmp_path: Path) -> Iterator[int]:
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = _free_port()
     proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            exe,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -54,11 +63,15 @@ def test_ingest_and_query_through_chroma_server(
     tmp_path: Path, corpus: Path, chroma_port: int, embeddings: SentenceTransformerEmbeddings
 ) -> None:
     (corpus / "huisverbod.md").write_text(
-        "# Huisverbod\n\n## Duur\n\nEen huisverbod duurt in beginsel tien dagen.\n", encoding="utf-8"
+        "# Huisverbod\n\n## Duur\n\nEen huisverbod duurt in beginsel tien dagen.\n",
+        encoding="utf-8",
     )
     settings = Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path / "data", corpus_dir=corpus, chroma_host="127.0.0.1",
-        chroma_port=chroma_port, _env_file=None,
+        data_dir=tmp_path / "data",
+        corpus_dir=corpus,
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_port,
+        _env_file=None,
     )
     report = ingest(settings, embeddings=embeddings)
     assert report.added == ["huisverbod.md"]
@@ -69,8 +82,11 @@ def test_ingest_and_query_through_chroma_server(
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path, corpus: Path) -> None:
     settings = Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path / "data", corpus_dir=corpus, chroma_host="127.0.0.1",
-        chroma_port=_free_port(), _env_file=None,
+        data_dir=tmp_path / "data",
+        corpus_dir=corpus,
+        chroma_host="127.0.0.1",
+        chroma_port=_free_port(),
+        _env_file=None,
     )
     with pytest.raises(StoreUnavailableError, match="niet bereikbaar"):
         open_store(settings, SentenceTransformerEmbeddings("all-MiniLM-L6-v2"))

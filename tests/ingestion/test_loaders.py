@@ -106,12 +106,18 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
 
 def test_markdown_heading_path_lists_and_table_rows(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(
-        "# Titel\n\n## Deel\n\nInleiding:\n\n1. een\n2. twee\n\n| Nr | Naam |\n|---|---|\n| 1 | AVE |\n",
+        "# Titel\n\n## Deel\n\nInleiding:\n\n1. een\n2. twee\n\n"
+        "| Nr | Naam |\n|---|---|\n| 1 | AVE |\n",
         encoding="utf-8",
     )
     doc = load(tmp_path / "a.md")
     assert doc.title == "Titel"
     assert [b.kind for b in doc.blocks] == [
-        "heading", "heading", "paragraph", "list_item", "list_item", "table_row",
+        "heading",
+        "heading",
+        "paragraph",
+        "list_item",
+        "list_item",
+        "table_row",
     ]
     assert doc.blocks[-1].text == "Nr: 1; Naam: AVE"

@@ -92,7 +92,9 @@ def test_manifest_metadata_and_fallback(
     settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
-    (corpus / "los.md").write_text("# Losse notitie\n\nTekst over de kindcheck.\n", encoding="utf-8")
+    (corpus / "los.md").write_text(
+        "# Losse notitie\n\nTekst over de kindcheck.\n", encoding="utf-8"
+    )
     (corpus / "manifest.yaml").write_text(
         "documents:\n  meldcode.md:\n    title: Meldcode samengevat\n    level: landelijk\n"
         "    kind: samenvatting\n    url: https://example.org/meldcode\n    date: '2026-01-01'\n",
@@ -121,12 +123,18 @@ def test_kill_mid_ingest_then_rerun_matches_clean_ingest(tmp_path: Path) -> None
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i in range(40):
-        body = "\n\n".join(f"Alinea {j} van document {i} over de meldcode en Veilig Thuis." for j in range(30))
-        (corpus / f"doc{i:02d}.md").write_text(f"# Document {i}\n\n## Deel\n\n{body}\n", encoding="utf-8")
+        body = "\n\n".join(
+            f"Alinea {j} van document {i} over de meldcode en Veilig Thuis." for j in range(30)
+        )
+        (corpus / f"doc{i:02d}.md").write_text(
+            f"# Document {i}\n\n## Deel\n\n{body}\n", encoding="utf-8"
+        )
     env = {**os.environ, "VIA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1"}
     via = [sys.executable, "-m", "assistant.cli", "ingest", "--json"]
     killed_env = {**env, "VIA_DATA_DIR": str(tmp_path / "killed")}
-    proc = subprocess.Popen(via, env=killed_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        via, env=killed_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     records = tmp_path / "killed" / "records.sqlite"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (not records.exists() or records.stat().st_size < 20000):
@@ -136,8 +144,9 @@ def test_kill_mid_ingest_then_rerun_matches_clean_ingest(tmp_path: Path) -> None
     assert records.exists(), "ingest did not start in time"
     rerun = subprocess.run(via, env=killed_env, capture_output=True, text=True, check=True)
     assert '"failed": []' in rerun.stdout
-    subprocess.run(via, env={**env, "VIA_DATA_DIR": str(tmp_path / "clean")}, check=True,
-                   capture_output=True)
+    subprocess.run(
+        via, env={**env, "VIA_DATA_DIR": str(tmp_path / "clean")}, check=True, capture_output=True
+    )
 
     def chunk_set(name: str) -> set[str]:
         s = Settings(data_dir=tmp_path / name, corpus_dir=corpus, _env_file=None)  # type: ignore[call-arg]
