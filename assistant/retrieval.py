@@ -43,6 +43,7 @@ class HybridRetriever(BaseRetriever):
     _ids: list[str] = PrivateAttr(default_factory=list)
     _texts: list[str] = PrivateAttr(default_factory=list)
     _metas: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+    _position: dict[str, int] = PrivateAttr(default_factory=dict)
     _lexical: LexicalIndex | None = PrivateAttr(default=None)
     _generation: str | None = PrivateAttr(default=None)
     _checked: float = PrivateAttr(default=0.0)
@@ -75,15 +76,15 @@ class HybridRetriever(BaseRetriever):
             self._ids = list(data["ids"])
             self._texts = [d or "" for d in data["documents"]]
             self._metas = [dict(m or {}) for m in data["metadatas"]]
+            self._position = {cid: i for i, cid in enumerate(self._ids)}
             self._lexical = LexicalIndex(self._texts, compounds=self.compounds)
             self._generation = stamp
 
     def passage(self, chunk_id: str) -> Document | None:
         """One passage by id."""
         self.refresh()
-        try:
-            i = self._ids.index(chunk_id)
-        except ValueError:
+        i = self._position.get(chunk_id)
+        if i is None:
             return None
         return Document(page_content=self._texts[i], metadata=self._metas[i], id=chunk_id)
 
@@ -109,8 +110,7 @@ class HybridRetriever(BaseRetriever):
         hits = self.store.similarity_search_by_vector_with_relevance_scores(
             embedding, k=fetch, filter=chroma_where(filters)
         )
-        position = {cid: i for i, cid in enumerate(self._ids)}
-        return {position[d.id]: float(s) for d, s in hits if d.id in position}
+        return {self._position[d.id]: float(s) for d, s in hits if d.id in self._position}
 
     def _fuse(
         self, lexical: dict[int, float], dense: dict[int, float], mode: Mode

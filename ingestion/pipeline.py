@@ -1,6 +1,7 @@
 """Incremental ingestion: files → blocks → chunks → langchain indexing API → Chroma."""
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -120,6 +121,12 @@ def document_chunks(
     return chunks
 
 
+def chunk_key(chunk: Document) -> str:
+    """Id of a chunk: a hash of its text and metadata, so any change gives a new id."""
+    payload = json.dumps([chunk.page_content, chunk.metadata], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def _indexed_sources(store: Chroma) -> set[str]:
     """Source ids that have chunks in the collection."""
     metadatas = store.get(include=["metadatas"])["metadatas"]
@@ -151,6 +158,7 @@ def ingest(
         if on_progress:
             on_progress(name, status)
 
+    pending: list[Document] = []
     for path in _discover(roots):
         source = _source_key(path, settings.corpus_dir)
         doc_id = doc_id_for(source)
@@ -165,22 +173,24 @@ def ingest(
             report.failed.append(Failure(str(path), str(exc)))
             note("failed", source)
             continue
-        existed = bool(manager.list_keys(group_ids=[source], limit=1))
-        result = index(
-            chunks,
+        existing = set(manager.list_keys(group_ids=[source]))
+        if existing == {chunk_key(c) for c in chunks}:
+            status: Status = "unchanged"
+        else:
+            status = "updated" if existing else "added"
+            pending.extend(chunks)
+        getattr(report, status).append(source)
+        note(status, source)
+    if pending:
+        index(
+            pending,
             manager,
             store,
             cleanup="incremental",
             source_id_key="source",
-            key_encoder="sha256",
+            key_encoder=chunk_key,
         )
-        if result["num_added"] == 0 and result["num_deleted"] == 0:
-            status: Status = "unchanged"
-        else:
-            status = "updated" if existed else "added"
-            changed = True
-        getattr(report, status).append(source)
-        note(status, source)
+        changed = True
 
     scanned = [r.resolve() for r in roots if r.is_dir()]
     for source in sorted(_indexed_sources(store) - set(seen.values())):
