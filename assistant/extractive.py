@@ -15,6 +15,8 @@ _LIST_INTENT = re.compile(
     re.IGNORECASE,
 )
 
+_NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:")
+
 
 @dataclass
 class Unit:
@@ -65,6 +67,8 @@ def select(
         prior = 0.15 / (rank + 1)
         units = _units(body_of(passage), keep_lists=wants_list)
         for position, (text, is_list) in enumerate(units):
+            if text.startswith(_NOT_CONTENT):
+                continue
             cover = lexical.coverage(question, text)
             lead_in = position + 1 < len(units) and units[position + 1][1] and text.endswith(":")
             bonus = 0.25 if is_list and wants_list else 0.0

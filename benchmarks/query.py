@@ -1,0 +1,135 @@
+"""Query benchmark: ask() p50/p95 (extractive) against the bare floor, on the bundled corpus and
+on a synthetic index of N chunks (default 100,000).
+
+The floor is what any hybrid query must do at least: embed the question, one Chroma query, one
+BM25 scoring pass. Usage: .venv/bin/python benchmarks/query.py [--synthetic 100000]
+"""
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.store import bump_generation, open_store
+from ingestion.pipeline import ingest
+
+QUESTIONS = [
+    "Wat is de volgende stap na overleg met een collega?",
+    "Hoe lang duurt een huisverbod?",
+    "Wat is de ambitie van Oss voor 2030?",
+    "Wie stuurt het programma ViA aan?",
+    "Wanneer moet ik melden bij Veilig Thuis?",
+    "Wat doet een aandachtsfunctionaris?",
+    "Welke fasen kent de visie gefaseerd samenwerken aan veiligheid?",
+    "Wat is de kindcheck?",
+]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def measure(assistant: Assistant, rounds: int) -> dict[str, float]:
+    """p50/p95 of ask() and of the bare floor over the same questions."""
+    retriever = assistant.retriever
+    store, lexical = retriever.store, retriever.lexical
+    embeddings = store.embeddings
+    assert embeddings is not None
+    asks, floors = [], []
+    for _ in range(rounds):
+        for q in QUESTIONS:
+            started = time.perf_counter()
+            vector = embeddings.embed_query(q)
+            store.similarity_search_by_vector_with_relevance_scores(vector, k=20)
+            np.argsort(-lexical.scores(q))[:20]
+            floors.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            assistant.ask(q)
+            asks.append((time.perf_counter() - started) * 1000)
+    ask50, ask95 = _percentiles(asks)
+    floor50, floor95 = _percentiles(floors)
+    return {"ask_p50": ask50, "ask_p95": ask95, "floor_p50": floor50, "floor_p95": floor95}
+
+
+def synthetic(settings: Settings, embeddings: SentenceTransformerEmbeddings, n: int) -> None:
+    """Fill a collection with n chunks: corpus-like text, random unit vectors (no model time)."""
+    store = open_store(settings, embeddings, create=True)
+    vocabulary = (
+        Path("corpus/oss-raadsinformatiebrief-toekomstbeeld-via-2026.md").read_text().split()
+    )
+    rng = random.Random(7)
+    batch = 5000
+    for start in range(0, n, batch):
+        size = min(batch, n - start)
+        texts = [" ".join(rng.choices(vocabulary, k=60)) for _ in range(size)]
+        vectors = np.random.default_rng(start).normal(size=(size, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        store._collection.add(
+            ids=[f"s{start + i}" for i in range(size)],
+            documents=texts,
+            embeddings=vectors,
+            metadatas=[
+                {
+                    "doc_id": f"synthetisch-{(start + i) // 50}",
+                    "title": "Synthetisch",
+                    "section": "",
+                }
+                for i in range(size)
+            ],
+        )
+    bump_generation(store, f"synthetic-{n}")
+
+
+def main() -> None:
+    """Run both scenarios and print a Markdown table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--synthetic", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    embeddings = SentenceTransformerEmbeddings("all-MiniLM-L6-v2")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bundled = Settings(data_dir=Path(tmp) / "b", corpus_dir=Path("corpus"), _env_file=None)  # type: ignore[call-arg]
+        ingest(bundled, embeddings=embeddings)
+        rows.append(("bundled corpus", measure(Assistant.from_settings(bundled), args.rounds), 0.0))
+        big = Settings(data_dir=Path(tmp) / "s", corpus_dir=Path(tmp) / "none", _env_file=None)  # type: ignore[call-arg]
+        started = time.perf_counter()
+        synthetic(big, embeddings, args.synthetic)
+        fill = time.perf_counter() - started
+        assistant = Assistant.from_settings(big)
+        before = _rss_mb()
+        started = time.perf_counter()
+        assistant.retriever.refresh(force=True)
+        build = time.perf_counter() - started
+        lexical_mb = _rss_mb() - before
+        rows.append(
+            (f"synthetic {args.synthetic:,} chunks", measure(assistant, args.rounds), build)
+        )
+    print(
+        f"synthetic fill: {fill:.1f} s; lexical index build: {build:.1f} s; "
+        f"peak RSS growth while building it: {lexical_mb:.0f} MB; peak RSS: {_rss_mb():.0f} MB"
+    )
+    print("| index | ask p50 | ask p95 | floor p50 | floor p95 | p50 ratio |")
+    print("|---|---|---|---|---|---|")
+    for name, m, _ in rows:
+        print(
+            f"| {name} | {m['ask_p50']:.1f} ms | {m['ask_p95']:.1f} ms | {m['floor_p50']:.1f} ms "
+            f"| {m['floor_p95']:.1f} ms | {m['ask_p50'] / m['floor_p50']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The CI gate: the eval suite on the bundled corpus meets evals/thresholds.yaml."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.service import Assistant
+from evals.cases import CASES_DIR, load_cases
+from evals.runner import evaluate
+
+THRESHOLDS = yaml.safe_load((CASES_DIR.parent / "thresholds.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def summary(bundled_assistant: Assistant) -> dict[str, Any]:
+    return evaluate(bundled_assistant, load_cases([CASES_DIR]), k=5)
+
+
+def test_case_files_are_large_enough() -> None:
+    cases = load_cases([CASES_DIR])
+    tags = [t for c in cases for t in c.tags]
+    assert len(cases) >= 100
+    assert len({c.id for c in cases}) == len(cases)
+    assert sum(bool(c.history) for c in cases) >= 10
+    assert tags.count("out-of-scope") >= 10 and tags.count("emergency") >= 8
+    assert tags.count("pii") >= 8 and tags.count("injection") >= 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "metric", ["hit_at_k", "key_fact_coverage", "status_accuracy", "citation_validity"]
+)
+def test_metric_meets_threshold(summary: dict[str, Any], metric: str) -> None:
+    failures = "\n".join(f"{f['id']}: {f['why']}" for f in summary["failures"])
+    assert summary[metric] >= THRESHOLDS[metric], f"{metric}={summary[metric]}\n{failures}"
+
+
+@pytest.mark.slow
+def test_no_personal_data_leaks(summary: dict[str, Any]) -> None:
+    assert summary["pii_leaks"] <= THRESHOLDS["pii_leaks"]
+
+
+def test_unknown_case_file_is_accepted(tmp_path: Path, bundled_assistant: Assistant) -> None:
+    path = tmp_path / "nieuw.yaml"
+    path.write_text(
+        "- id: x1\n  question: Hoe vaak komt de stuurgroep zorg en veiligheid bijeen?\n"
+        "  expect: answer\n  evidence: [Drie keer per jaar]\n  must_include: [[drie keer]]\n",
+        encoding="utf-8",
+    )
+    result = evaluate(bundled_assistant, load_cases([path]), k=5)
+    assert result["cases"] == 1 and result["hit_at_k"] == 1.0 and result["key_fact_coverage"] == 1.0
