@@ -12,7 +12,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant.lexical import LexicalIndex
-from assistant.store import generation
+from assistant.store import fetch_all, generation
 
 Mode = Literal["hybrid", "lexical", "dense"]
 Filters = dict[str, str]
@@ -72,7 +72,7 @@ class HybridRetriever(BaseRetriever):
             self._checked = now
             if not force and self._lexical is not None and stamp == self._generation:
                 return
-            data = self.store.get(include=["documents", "metadatas"])
+            data = fetch_all(self.store, ["documents", "metadatas"])
             self._ids = list(data["ids"])
             self._texts = [d or "" for d in data["documents"]]
             self._metas = [dict(m or {}) for m in data["metadatas"]]

@@ -5,13 +5,13 @@ from typing import Any
 
 from assistant.embeddings import make_embeddings
 from assistant.settings import Settings
-from assistant.store import open_store
+from assistant.store import fetch_all, open_store
 
 
 def list_sources(settings: Settings) -> list[dict[str, Any]]:
     """Indexed documents with their metadata and chunk counts, sorted by doc_id."""
     store = open_store(settings, make_embeddings(settings))
-    metadatas = store.get(include=["metadatas"])["metadatas"]
+    metadatas = fetch_all(store, ["metadatas"])["metadatas"]
     docs: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = defaultdict(int)
     for m in metadatas:

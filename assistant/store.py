@@ -73,6 +73,19 @@ def open_store(
     )
 
 
+def fetch_all(store: Chroma, include: list[str], page: int = 5000) -> dict[str, list[Any]]:
+    """All ids plus the requested fields, fetched in pages (Chroma limits one query's size)."""
+    out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
+    offset = 0
+    while True:
+        batch = store.get(include=include, limit=page, offset=offset)
+        for key in out:
+            out[key].extend(batch[key] or [])
+        if len(batch["ids"]) < page:
+            return out
+        offset += page
+
+
 def generation(store: Chroma) -> str:
     """Stamp that changes whenever an ingest changed the collection (read fresh)."""
     collection = store._client.get_collection(store._collection.name)

@@ -14,7 +14,7 @@ _CHART_METRICS = ["hit_at_1", "hit_at_k", "mrr", "key_fact_coverage", "status_ac
 
 
 def _variant_chart(variants: dict[str, dict[str, Any]], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = plt.subplots(figsize=(11, 4))
     width = 0.8 / len(variants)
     for i, (name, summary) in enumerate(variants.items()):
         xs = [j + i * width for j in range(len(_CHART_METRICS))]
@@ -22,7 +22,7 @@ def _variant_chart(variants: dict[str, dict[str, Any]], path: Path) -> None:
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(_CHART_METRICS))], _CHART_METRICS)
     ax.set_ylim(0, 1.05)
     ax.set_title("Metriek per retrievalvariant")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

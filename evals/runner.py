@@ -116,6 +116,7 @@ def evaluate(
     """Run all cases; the summary plus failures, per-case detail and per-tag breakdown."""
     if assistant.retriever.size == 0:
         raise ViaError("De index is leeg: voer eerst `via ingest` uit.")
+    assistant.retriever.invoke("opwarmen", mode=mode)  # load the model outside the latencies
     results = [run_case(assistant, case, k, mode) for case in cases]
     summary = summarize(results)
     summary["failures"] = [{"id": r.id, "why": "; ".join(r.why)} for r in results if r.why]

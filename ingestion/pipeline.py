@@ -17,7 +17,7 @@ from langchain_core.indexing import index
 from assistant.embeddings import SentenceTransformerEmbeddings, make_embeddings
 from assistant.errors import DocumentError
 from assistant.settings import Settings
-from assistant.store import bump_generation, drop_collection, open_store
+from assistant.store import bump_generation, drop_collection, fetch_all, open_store
 from ingestion.chunking import chunk_blocks
 from ingestion.loaders import load
 from ingestion.manifest import MANIFEST_NAME, DocumentMeta, doc_id_for, read_manifest
@@ -129,7 +129,7 @@ def chunk_key(chunk: Document) -> str:
 
 def _indexed_sources(store: Chroma) -> set[str]:
     """Source ids that have chunks in the collection."""
-    metadatas = store.get(include=["metadatas"])["metadatas"]
+    metadatas = fetch_all(store, ["metadatas"])["metadatas"]
     return {str(m["source"]) for m in metadatas if m and "source" in m}
 
 
