@@ -50,6 +50,7 @@ _QUESTION_WORDS = {
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | _QUESTION_WORDS
 _LINKS = ("", "s", "e", "en", "er")
 _STEMMER = Stemmer.Stemmer("dutch")
+_NUMBERED = re.compile(r"\b(stap|afweging|fase|norm|kerntaak|pijler)\s+(\d{1,2})\b", re.I)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -61,7 +62,11 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case content words of a text (stopwords removed)."""
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1]
+    return [
+        w
+        for w in _WORD.findall(text.lower())
+        if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())
+    ]
 
 
 def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -94,12 +99,13 @@ class LexicalIndex:
         self.size = len(texts)
 
     def tokens(self, text: str) -> list[str]:
-        """Stemmed tokens of a text, with compound parts appended."""
+        """Stemmed tokens, plus compound parts and joined numbered terms ("stap3")."""
         out: list[str] = []
         for word in words(text):
             out.append(stem(word))
             if self.compounds:
                 out.extend(stem(p) for p in split_compound(word, self.vocabulary))
+        out.extend(f"{m.group(1).lower()}{m.group(2)}" for m in _NUMBERED.finditer(text))
         return out
 
     def scores(self, query: str) -> np.ndarray:

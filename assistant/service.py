@@ -31,6 +31,24 @@ _ANAPHOR = re.compile(r"\b(ze|zij|hij|die|dat|deze|dit|daar|daarna|erna|hun|het|
 _NUMBERED = re.compile(r"\b(stap|afweging|fase|norm)\s+(\d)\b", re.I)
 
 
+_STEP_DONE = [
+    (5, re.compile(r"\b(besloten|beslist|gemeld|melding\s+gedaan)\b", re.I)),
+    (4, re.compile(r"\b(gewogen|afgewogen|weging)\b", re.I)),
+    (3, re.compile(r"\b(gesprek\s+(?:gevoerd|gehad)|gesproken\s+met)\b", re.I)),
+    (2, re.compile(r"\b(overlegd|overleg\s+gehad|geconsulteerd|advies\s+gevraagd)\b", re.I)),
+    (1, re.compile(r"\b(signalen|in\s+kaart)\b", re.I)),
+]
+_WHAT_NOW = re.compile(r"\b(volgende\s+stap|wat\s+nu|en\s+nu|daarna|wat\s+moet\s+ik\s+nu)\b", re.I)
+
+
+def meldcode_next_step(question: str) -> str:
+    """'I did X, what now?' → name the next Meldcode step, so retrieval finds it."""
+    if not _WHAT_NOW.search(question) or _NUMBERED.search(question):
+        return question
+    done = next((step for step, pattern in _STEP_DONE if pattern.search(question)), 0)
+    return f"Wat houdt stap {done + 1} van de meldcode in?" if 0 < done < 5 else question
+
+
 def resolve_follow_up(question: str, history: Sequence[str]) -> str:
     """Make an elliptical follow-up self-contained using the previous question (deterministic)."""
     if not history:
@@ -151,7 +169,7 @@ class Assistant:
         if history and self.chat_model is not None:
             turn.query = self._condense(question, history)
         else:
-            turn.query = resolve_follow_up(question, history)
+            turn.query = meldcode_next_step(resolve_follow_up(question, history))
         retrieve_query = turn.query + (" acuut gevaar 112" if turn.emergency else "")
         docs = self.retriever.invoke(retrieve_query, filters=filters, mode=mode)
         turn.passages = [to_passage(d) for d in docs]
