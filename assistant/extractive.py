@@ -15,6 +15,10 @@ _LIST_INTENT = re.compile(
     re.IGNORECASE,
 )
 
+_REFERS_BACK = re.compile(
+    r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
+    r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
+)
 _NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:")
 
 
@@ -37,7 +41,23 @@ def body_of(passage: Passage) -> str:
 
 
 def _units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
-    """Split a passage body into sentences; with keep_lists a list stays one unit."""
+    """Split a passage body into sentences; with keep_lists a list stays one unit; a sentence
+    ending in ':' or followed by one that refers back ('Het betreft ...') is joined to it."""
+    joined: list[tuple[str, bool]] = []
+    for text, is_list in _raw_units(body, keep_lists):
+        if (
+            joined
+            and not is_list
+            and not joined[-1][1]
+            and (joined[-1][0].endswith(":") or _REFERS_BACK.match(text))
+        ):
+            joined[-1] = (f"{joined[-1][0]} {text}", False)
+        else:
+            joined.append((text, is_list))
+    return joined
+
+
+def _raw_units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
     units: list[tuple[str, bool]] = []
     for para in body.split("\n\n"):
         lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
@@ -57,7 +77,7 @@ def select(
     question: str,
     passages: list[Passage],
     lexical: LexicalIndex,
-    max_units: int = 3,
+    max_units: int = 4,
 ) -> list[Unit]:
     """Pick the units that cover the question best, in a readable order."""
     wants_list = bool(_LIST_INTENT.search(question))
@@ -73,9 +93,8 @@ def select(
             lead_in = position + 1 < len(units) and units[position + 1][1] and text.endswith(":")
             bonus = 0.25 if is_list and wants_list else 0.0
             score = cover + 0.3 * heading_cover + prior + bonus + (0.1 if lead_in else 0.0)
-            if cover > 0 or is_list or heading_cover > 0.5:
-                candidates.append(Unit(rank, position, text, score))
-    if not candidates:
+            candidates.append(Unit(rank, position, text, score if cover > 0 or is_list else 0.0))
+    if not any(c.score > 0 for c in candidates):
         return []
     best = sorted(candidates, key=lambda u: u.score, reverse=True)
     chosen = [best[0]]
@@ -90,15 +109,19 @@ def select(
 
 
 def _with_lead_in(chosen: list[Unit], candidates: list[Unit]) -> list[Unit]:
-    """A chosen list brings the sentence that introduces it."""
+    """A chosen list brings the sentence that introduces it; a lead-in ending in ':' brings
+    what it introduces."""
+    by_place = {(c.passage, c.position): c for c in candidates}
     out = list(chosen)
     for unit in chosen:
-        if "\n" not in unit.text:
+        if "\n" in unit.text:
+            neighbour = by_place.get((unit.passage, unit.position - 1))
+        elif unit.text.endswith(":"):
+            neighbour = by_place.get((unit.passage, unit.position + 1))
+        else:
             continue
-        for other in candidates:
-            same = other.passage == unit.passage and other.position == unit.position - 1
-            if same and other not in out:
-                out.append(other)
+        if neighbour is not None and neighbour not in out:
+            out.append(neighbour)
     return out
 
 
