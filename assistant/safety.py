@@ -3,8 +3,9 @@
 import re
 
 _DANGER = re.compile(
-    r"\b(mes|messen|pistool|wapen|vuurwapen|bijl|hamer|"
-    r"vermoord\w*|doodmaken|dood\s+(?:te\s+)?maken|ombrengen|doodslaan|van\s+kant\s+maken|"
+    r"\b(mes|messen|pistool|wapen|vuurwapen|bijl|hamer|schaar|steken|neersteken|steekt|"
+    r"vermoord\w*|doodmaken|doodmaakt|doodschiet\w*|dood\s+(?:te\s+)?maken|ombrengen|"
+    r"doodslaan|van\s+kant\s+maken|"
     r"slaat|schopt|wurgt|wurgen|knijpt\s+\w+\s+keel|verkracht\w*|bloedt|bewusteloos|"
     r"opgesloten|sluit\s+\w+\s+op|laat\s+\w+\s+niet\s+(?:weg|gaan)|"
     r"gillen|gilt|schreeuwt\s+om\s+hulp|in\s+elkaar\s+geslagen|mishandelt)\b",
@@ -12,7 +13,7 @@ _DANGER = re.compile(
 )
 _SUICIDE = re.compile(
     r"\b(zelfmoord|suïcid\w*|suicid\w*|van\s+het\s+leven\s+beroven|"
-    r"einde\s+aan\s+(?:zijn|haar|mijn|z'n|m'n)\s+leven|niet\s+meer\s+leven|"
+    r"einde\s+aan\s+(?:zijn|haar|mijn|z'n|m'n)\s+leven|niet\s+meer\s+(?:wil\s+)?leven|"
     r"zichzelf\s+iets\s+aan(?:\s+te)?\s+doen|zichzelf\s+(?:te\s+)?doden|wil\s+dood)\b",
     re.IGNORECASE,
 )

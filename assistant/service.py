@@ -27,6 +27,7 @@ log = logging.getLogger("via.assistant")
 
 _NEXT = re.compile(r"\b(volgende|daarna|daarop|erna|komt\s+(?:er\s+)?na|hierna|dan)\b", re.I)
 _PREVIOUS = re.compile(r"\b(vorige|daarvoor|ervoor|hiervoor)\b", re.I)
+_LABEL = re.compile(r"\[(?:BSN|TELEFOON|E-MAIL|ADRES|IBAN|GEBOORTEDATUM|DATUM|NAAM)\]")
 _ANAPHOR = re.compile(r"\b(ze|zij|hij|die|dat|deze|dit|daar|daarna|erna|hun|het|volgende)\b")
 _NUMBERED = re.compile(r"\b(stap|afweging|fase|norm)\s+(\d)\b", re.I)
 
@@ -170,14 +171,17 @@ class Assistant:
             turn.query = self._condense(question, history)
         else:
             turn.query = meldcode_next_step(resolve_follow_up(question, history))
+        turn.query = _LABEL.sub(" ", turn.query)
         retrieve_query = turn.query + (" acuut gevaar 112" if turn.emergency else "")
         docs = self.retriever.invoke(retrieve_query, filters=filters, mode=mode)
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
         lexical = self.retriever.lexical
         best = max((lexical.coverage(turn.query, p.text) for p in turn.passages), default=0.0)
-        if best < self.settings.min_relevance and not turn.emergency:
-            turn.status = "not_found" if safety.is_in_domain(question) else "refused"
+        if not turn.emergency and not safety.is_in_domain(question) and best < 0.5:
+            turn.status = "refused"
+        elif not turn.emergency and best < self.settings.min_relevance:
+            turn.status = "not_found"
         return turn
 
     def _condense(self, question: str, history: Sequence[str]) -> str:

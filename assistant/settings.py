@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         True, description="Split Dutch compounds (kindermishandeling) for the lexical leg."
     )
     min_relevance: float = Field(
-        0.34,
+        0.2,
         ge=0,
         le=1,
         description="Share of the question's key terms the best passage must contain to answer.",
