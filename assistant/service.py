@@ -27,6 +27,7 @@ log = logging.getLogger("via.assistant")
 
 _NEXT = re.compile(r"\b(volgende|daarna|daarop|erna|komt\s+(?:er\s+)?na|hierna|dan)\b", re.I)
 _PREVIOUS = re.compile(r"\b(vorige|daarvoor|ervoor|hiervoor)\b", re.I)
+_QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 _LABEL = re.compile(r"\[(?:BSN|TELEFOON|E-MAIL|ADRES|IBAN|GEBOORTEDATUM|DATUM|NAAM)\]")
 _ANAPHOR = re.compile(r"\b(ze|zij|hij|die|dat|deze|dit|daar|daarna|erna|hun|het|volgende)\b")
 _NUMBERED = re.compile(r"\b(stap|afweging|fase|norm)\s+(\d)\b", re.I)
@@ -177,7 +178,8 @@ class Assistant:
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
         lexical = self.retriever.lexical
-        best = max((lexical.coverage(turn.query, p.text) for p in turn.passages), default=0.0)
+        focus = [turn.query, *_QUESTION_SENTENCE.findall(turn.query)[-1:]]
+        best = max((lexical.coverage(q, p.text) for q in focus for p in turn.passages), default=0.0)
         if not turn.emergency and not safety.is_in_domain(question) and best < 0.5:
             turn.status = "refused"
         elif not turn.emergency and best < self.settings.min_relevance:
