@@ -23,10 +23,9 @@ def test_refused_off_topic(bundled_assistant: Assistant) -> None:
 
 
 def test_not_found_points_to_help(bundled_assistant: Assistant) -> None:
-    answer = bundled_assistant.ask("Wat is het subsidiebedrag voor wijkteams in Uden in 2031?")
-    assert answer.status in ("not_found", "refused")
-    if answer.status == "not_found":
-        assert "niet in de bronnen" in answer.text and "0800-2000" in answer.text
+    answer = bundled_assistant.ask("Welke kleur heeft het logo van de gemeente Oss?")
+    assert answer.status == "not_found"
+    assert "niet in de bronnen" in answer.text and "0800-2000" in answer.text
 
 
 def test_emergency_comes_first(bundled_assistant: Assistant) -> None:
