@@ -180,7 +180,7 @@ class Assistant:
         lexical = self.retriever.lexical
         focus = [turn.query, *_QUESTION_SENTENCE.findall(turn.query)[-1:]]
         best = max((lexical.coverage(q, p.text) for q in focus for p in turn.passages), default=0.0)
-        if not turn.emergency and not safety.is_in_domain(question) and best < 0.5:
+        if not turn.emergency and not safety.is_in_domain(turn.query) and best < 0.5:
             turn.status = "refused"
         elif not turn.emergency and best < self.settings.min_relevance:
             turn.status = "not_found"
