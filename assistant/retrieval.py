@@ -110,7 +110,12 @@ class HybridRetriever(BaseRetriever):
         hits = self.store.similarity_search_by_vector_with_relevance_scores(
             embedding, k=fetch, filter=chroma_where(filters)
         )
-        return {self._position[d.id]: float(s) for d, s in hits if d.id in self._position}
+        # langchain-chroma returns the cosine *distance* here; turn it into a similarity
+        return {
+            self._position[d.id]: 1.0 - float(distance)
+            for d, distance in hits
+            if d.id in self._position
+        }
 
     def _fuse(
         self, lexical: dict[int, float], dense: dict[int, float], mode: Mode
