@@ -189,6 +189,7 @@ def ingest(
             cleanup="incremental",
             source_id_key="source",
             key_encoder=chunk_key,
+            batch_size=512,  # large batches let the model sort by length and pad less
         )
         changed = True
 
