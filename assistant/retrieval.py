@@ -35,8 +35,8 @@ class HybridRetriever(BaseRetriever):
     store: Chroma
     k: int = 5
     fusion: Literal["rrf", "score"] = "score"
-    lexical_weight: float = 0.9
-    dense_weight: float = 0.1
+    lexical_weight: float = 0.95
+    dense_weight: float = 0.05
     compounds: bool = True
     refresh_seconds: float = 2.0
 

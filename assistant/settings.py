@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "score"] = Field(
         "score", description="How the lexical and dense rankings are combined."
     )
-    lexical_weight: float = Field(0.9, ge=0, description="Weight of the BM25 (lexical) leg.")
-    dense_weight: float = Field(0.1, ge=0, description="Weight of the embedding (dense) leg.")
+    lexical_weight: float = Field(0.95, ge=0, description="Weight of the BM25 (lexical) leg.")
+    dense_weight: float = Field(0.05, ge=0, description="Weight of the embedding (dense) leg.")
     compound_split: bool = Field(
         True, description="Split Dutch compounds (kindermishandeling) for the lexical leg."
     )
