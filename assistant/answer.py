@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 Status = Literal["answered", "not_found", "emergency", "refused"]
 
 
-class Passage(BaseModel):
-    """A retrieved passage with where it comes from and its retrieval score."""
+class Source(BaseModel):
+    """Where a passage comes from: document, section, page, link."""
 
     chunk_id: str
     doc_id: str
@@ -18,23 +18,20 @@ class Passage(BaseModel):
     url: str = ""
     kind: str = ""
     date: str = ""
+
+
+class Passage(Source):
+    """A retrieved passage with its retrieval score."""
+
     level: str = ""
     text: str
     score: float = 0.0
 
 
-class Citation(BaseModel):
+class Citation(Source):
     """One numbered source of an answer; quote holds the supporting sentence(s)."""
 
     n: int
-    chunk_id: str
-    doc_id: str
-    title: str
-    section: str = ""
-    page: str | None = None
-    url: str = ""
-    kind: str = ""
-    date: str = ""
     quote: str = ""
 
 

@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import extractive, messages, safety
-from assistant.answer import Answer, Citation, Passage, Status
+from assistant.answer import Answer, Citation, Passage, Source, Status
 from assistant.citations import StreamFilter, validate
 from assistant.embeddings import make_embeddings
 from assistant.errors import QuestionError
@@ -228,18 +228,8 @@ class Assistant:
         if quotes is None:
             units = extractive.select(turn.query, [passage], self.retriever.lexical, max_units=1)
             quotes = [u.text for u in units] or [extractive.body_of(passage)[:300]]
-        return Citation(
-            n=n,
-            chunk_id=passage.chunk_id,
-            doc_id=passage.doc_id,
-            title=passage.title,
-            section=passage.section,
-            page=passage.page,
-            url=passage.url,
-            kind=passage.kind,
-            date=passage.date,
-            quote=" ".join(quotes),
-        )
+        source = passage.model_dump(include=set(Source.model_fields))
+        return Citation(n=n, quote=" ".join(quotes), **source)
 
     def _answer(self, status: Status, text: str, turn: _Turn, citations: list[Citation]) -> Answer:
         answer = Answer(
