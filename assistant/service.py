@@ -111,6 +111,7 @@ class _Turn:
     emergency: bool
     passages: list[Passage] = field(default_factory=list)
     status: Status | None = None
+    message: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -166,7 +167,7 @@ class Assistant:
         history = [redact(h) for h in history if h.strip()]
         turn = _Turn(question, question, safety.is_emergency(question))
         if safety.is_injection(question):
-            turn.status = "refused"
+            turn.status, turn.message = "refused", messages.INJECTION
             return turn
         if history and self.chat_model is not None:
             turn.query = self._condense(question, history)
@@ -181,9 +182,9 @@ class Assistant:
         focus = [turn.query, *_QUESTION_SENTENCE.findall(turn.query)[-1:]]
         best = max((lexical.coverage(q, p.text) for q in focus for p in turn.passages), default=0.0)
         if not turn.emergency and not safety.is_in_domain(turn.query) and best < 0.5:
-            turn.status = "refused"
+            turn.status, turn.message = "refused", messages.REFUSED
         elif not turn.emergency and best < self.settings.min_relevance:
-            turn.status = "not_found"
+            turn.status, turn.message = "not_found", messages.NOT_FOUND
         return turn
 
     def _condense(self, question: str, history: Sequence[str]) -> str:
@@ -205,15 +206,10 @@ class Assistant:
 
     def _finish(self, turn: _Turn, raw_text: str, quotes: dict[int, list[str]]) -> Answer:
         """Validate citations, apply the status rules and build the Answer."""
-        if turn.status in ("refused", "not_found"):
-            text = (
-                messages.INJECTION
-                if safety.is_injection(turn.question)
-                else (messages.REFUSED if turn.status == "refused" else messages.NOT_FOUND)
-            )
+        if turn.status is not None:
             if turn.emergency:
                 return self._answer("emergency", messages.EMERGENCY, turn, [])
-            return self._answer(turn.status, text, turn, [])
+            return self._answer(turn.status, turn.message, turn, [])
         text, cited = validate(raw_text, len(turn.passages))
         citations = [self._citation(n, turn, quotes.get(n)) for n in cited]
         if turn.emergency:
