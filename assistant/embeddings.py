@@ -32,7 +32,9 @@ class SentenceTransformerEmbeddings(Embeddings):
     def model(self) -> Any:
         """The loaded SentenceTransformer model."""
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         return SentenceTransformer(resolve_model_path(self.model_name), device="cpu")
 
     @cached_property
