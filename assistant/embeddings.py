@@ -34,7 +34,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         return SentenceTransformer(resolve_model_path(self.model_name), device="cpu")
 
     @cached_property
