@@ -80,14 +80,6 @@ class HybridRetriever(BaseRetriever):
             self._lexical = LexicalIndex(self._texts, compounds=self.compounds)
             self._generation = stamp
 
-    def passage(self, chunk_id: str) -> Document | None:
-        """One passage by id."""
-        self.refresh()
-        i = self._position.get(chunk_id)
-        if i is None:
-            return None
-        return Document(page_content=self._texts[i], metadata=self._metas[i], id=chunk_id)
-
     def _mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters:
             return None

@@ -81,9 +81,7 @@ def _discover(roots: Iterable[Path]) -> list[Path]:
         files.extend(
             p
             for p in candidates
-            if p.is_file()
-            and p.name != MANIFEST_NAME
-            and not any(part.startswith(".") for part in p.parts[-1:])
+            if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
         )
     return files
 
