@@ -66,11 +66,48 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(None, description="API key for the chat model endpoint.")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature in llm mode.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL for sessions and feedback; default: SQLite in data_dir.",
+    )
+    session_ttl_minutes: int = Field(
+        60, ge=1, description="Minutes of inactivity after which a conversation is forgotten."
+    )
+    history_turns: int = Field(6, ge=0, le=50, description="Earlier questions kept per session.")
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="Bearer keys for the API (JSON list); required when not bound to loopback.",
+    )
+    rate_limit_per_minute: int = Field(
+        30, ge=1, description="Requests per minute per API key or client address (and per user)."
+    )
+    max_body_bytes: int = Field(32_768, ge=1024, description="Largest request body accepted.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS (JSON list); empty = closed."
+    )
+    telegram_token: str | None = Field(None, description="Telegram bot token from @BotFather.")
+    telegram_allowed_users: list[int] = Field(
+        default_factory=list, description="Telegram user IDs allowed to use the bot (JSON list)."
+    )
+    telegram_join_code: str | None = Field(
+        None, description="Code that admits a Telegram user with /start <code>."
+    )
+    telegram_webhook_secret: str | None = Field(
+        None, description="Secret Telegram sends with each webhook call; enables the webhook route."
+    )
+    telegram_base_url: str = Field(
+        "https://api.telegram.org/bot", description="Bot API endpoint (a local Bot API server)."
+    )
 
     @property
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def db_url(self) -> str:
+        """Database for sessions and feedback: database_url or SQLite in data_dir."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'via.sqlite').resolve()}"
 
     @property
     def record_db(self) -> Path:
