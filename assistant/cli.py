@@ -11,6 +11,7 @@ import click
 
 from assistant.answer import Answer
 from assistant.errors import ViaError
+from assistant.formatting import with_footnotes
 from assistant.settings import Settings
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -29,19 +30,6 @@ def _assistant(settings: Settings) -> Any:
     from assistant.service import Assistant
 
     return Assistant.from_settings(settings)
-
-
-def _footnotes(answer: Answer) -> str:
-    lines = []
-    for c in answer.citations:
-        where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
-        kind = " (samenvatting)" if c.kind == "samenvatting" else ""
-        lines.append(
-            f"[{c.n}] {c.title}{kind}"
-            + (f" — {where}" if where else "")
-            + (f"\n    {c.url}" if c.url else "")
-        )
-    return "\n".join(lines)
 
 
 @click.group()
@@ -107,9 +95,7 @@ def sources(as_json: bool) -> None:
 
 
 def _print_answer(answer: Answer) -> None:
-    click.echo(answer.text)
-    if answer.citations:
-        click.echo("\nBronnen:\n" + _footnotes(answer))
+    click.echo(with_footnotes(answer))
 
 
 @main.command()
@@ -171,6 +157,34 @@ def chat() -> None:
             continue
         _print_answer(answer)
         history.append(question)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
+@click.option("--port", default=8000, show_default=True, help="Poort.")
+@click.option("--workers", default=1, show_default=True, help="Aantal werkprocessen.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Start de HTTP-API en de webchat (standaard alleen op deze computer bereikbaar)."""
+    import uvicorn
+
+    from assistant.api.serving import check_bind, log_config
+
+    settings = Settings()
+    try:
+        check_bind(host, settings)
+    except ViaError as exc:
+        _fail(exc)
+        return
+    click.echo(f"ViA-assistent op http://{host}:{port}/  (Ctrl-C om te stoppen)", err=True)
+    uvicorn.run(
+        "assistant.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config(),
+        access_log=False,
+    )
 
 
 @main.command(name="eval")

@@ -132,13 +132,13 @@ class Database:
         cutoff = time.time() - self.ttl_seconds
         query = (
             select(turns.c.question, turns.c.created_at)
-            .where(turns.c.session_id == session_id)
+            .where(turns.c.session_id == session_id, turns.c.status != "refused")
             .order_by(turns.c.id.desc())
             .limit(self.history_turns)
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        if not rows or rows[0].created_at < cutoff:
+        if not rows or rows[0].created_at < cutoff:  # only live conversations
             return []
         return [r.question for r in reversed(rows)]
 

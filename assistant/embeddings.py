@@ -28,6 +28,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
 
+    @property
+    def loaded(self) -> bool:
+        """True once the model weights are in memory."""
+        return "model" in self.__dict__
+
     @cached_property
     def model(self) -> Any:
         """The loaded SentenceTransformer model."""

@@ -12,7 +12,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant.lexical import LexicalIndex
-from assistant.store import fetch_all, generation
+from assistant.store import fetch_all, generation, reachable
 
 Mode = Literal["hybrid", "lexical", "dense"]
 Filters = dict[str, str]
@@ -67,7 +67,7 @@ class HybridRetriever(BaseRetriever):
         now = time.monotonic()
         if not force and self._lexical is not None and now - self._checked < self.refresh_seconds:
             return
-        with self._lock:
+        with self._lock, reachable():
             stamp = generation(self.store)
             self._checked = now
             if not force and self._lexical is not None and stamp == self._generation:
@@ -79,6 +79,30 @@ class HybridRetriever(BaseRetriever):
             self._position = {cid: i for i, cid in enumerate(self._ids)}
             self._lexical = LexicalIndex(self._texts, compounds=self.compounds)
             self._generation = stamp
+
+    @property
+    def metadatas(self) -> list[dict[str, Any]]:
+        """Metadata of every indexed passage."""
+        self.refresh()
+        return self._metas
+
+    def document(self, chunk_id: str) -> Document | None:
+        """One indexed passage by id, or None."""
+        self.refresh()
+        i = self._position.get(chunk_id)
+        if i is None:
+            return None
+        return Document(page_content=self._texts[i], metadata=self._metas[i], id=chunk_id)
+
+    def documents_of(self, doc_id: str) -> list[Document]:
+        """All passages of one document in reading order."""
+        self.refresh()
+        hits = [i for i, m in enumerate(self._metas) if m.get("doc_id") == doc_id]
+        hits.sort(key=lambda i: int(self._metas[i].get("chunk_index", 0)))
+        return [
+            Document(page_content=self._texts[i], metadata=self._metas[i], id=self._ids[i])
+            for i in hits
+        ]
 
     def _mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters:
@@ -99,9 +123,10 @@ class HybridRetriever(BaseRetriever):
 
     def _dense_ranking(self, query: str, fetch: int, filters: Filters | None) -> dict[int, float]:
         embedding = self.store.embeddings.embed_query(query)  # type: ignore[union-attr]
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(
-            embedding, k=fetch, filter=chroma_where(filters)
-        )
+        with reachable():
+            hits = self.store.similarity_search_by_vector_with_relevance_scores(
+                embedding, k=fetch, filter=chroma_where(filters)
+            )
         # langchain-chroma returns the cosine *distance* here; turn it into a similarity
         return {
             self._position[d.id]: 1.0 - float(distance)

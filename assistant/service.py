@@ -43,6 +43,16 @@ _STEP_DONE = [
 _WHAT_NOW = re.compile(r"\b(volgende\s+stap|wat\s+nu|en\s+nu|daarna|wat\s+moet\s+ik\s+nu)\b", re.I)
 
 
+def check_question(question: str, limit: int) -> str:
+    """The stripped question, or QuestionError when it is empty or longer than limit."""
+    question = question.strip()
+    if not question:
+        raise QuestionError(messages.EMPTY_QUESTION)
+    if len(question) > limit:
+        raise QuestionError(messages.LONG_QUESTION.format(limit=limit))
+    return question
+
+
 def meldcode_next_step(question: str) -> str:
     """'I did X, what now?' → name the next Meldcode step, so retrieval finds it."""
     if not _WHAT_NOW.search(question) or _NUMBERED.search(question):
@@ -156,14 +166,7 @@ class Assistant:
     ) -> _Turn:
         """Validate, redact, classify and retrieve: the work shared by ask and astream."""
         started = time.perf_counter()
-        question = question.strip()
-        if not question:
-            raise QuestionError(messages.EMPTY_QUESTION)
-        if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                messages.LONG_QUESTION.format(limit=self.settings.max_question_chars)
-            )
-        question = redact(question)
+        question = redact(check_question(question, self.settings.max_question_chars))
         history = [redact(h) for h in history if h.strip()]
         turn = _Turn(question, question, safety.is_emergency(question))
         if safety.is_injection(question):

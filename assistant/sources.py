@@ -1,6 +1,7 @@
 """Listing and looking up the indexed documents ("look up the source")."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assistant.embeddings import make_embeddings
@@ -11,7 +12,11 @@ from assistant.store import fetch_all, open_store
 def list_sources(settings: Settings) -> list[dict[str, Any]]:
     """Indexed documents with their metadata and chunk counts, sorted by doc_id."""
     store = open_store(settings, make_embeddings(settings))
-    metadatas = fetch_all(store, ["metadatas"])["metadatas"]
+    return summarize(fetch_all(store, ["metadatas"])["metadatas"])
+
+
+def summarize(metadatas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per document (metadata of its first chunk and the chunk count)."""
     docs: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = defaultdict(int)
     for m in metadatas:

@@ -1,6 +1,7 @@
 """Opening the Chroma vector store (embedded or server) and guarding its embedding model."""
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import chromadb
@@ -9,7 +10,12 @@ from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.errors import IndexMismatchError, IndexMissingError, StoreUnavailableError
+from assistant.errors import (
+    IndexMismatchError,
+    IndexMissingError,
+    StoreUnavailableError,
+    ViaError,
+)
 from assistant.settings import Settings
 
 
@@ -84,6 +90,17 @@ def fetch_all(store: Chroma, include: list[str], page: int = 5000) -> dict[str, 
         if len(batch["ids"]) < page:
             return out
         offset += page
+
+
+@contextlib.contextmanager
+def reachable() -> Iterator[None]:
+    """Turn any failure talking to Chroma into a StoreUnavailableError (Dutch message)."""
+    try:
+        yield
+    except ViaError:
+        raise
+    except Exception as exc:
+        raise StoreUnavailableError(f"Chroma is niet bereikbaar: {type(exc).__name__}") from exc
 
 
 def generation(store: Chroma) -> str:

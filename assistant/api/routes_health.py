@@ -1,0 +1,49 @@
+"""GET /healthz, /readyz and /metrics."""
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
+
+from assistant.api.metrics import CONTENT_TYPE
+from assistant.api.runtime import RuntimeDep, api_key
+from assistant.errors import ViaError
+
+router = APIRouter(tags=["beheer"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """Het proces draait."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "Niet klaar; 'detail' zegt waarom."}})
+def readyz(rt: RuntimeDep) -> JSONResponse:
+    """Klaar voor vragen: index geladen, model geladen, Chroma en database bereikbaar."""
+    checks: dict[str, Any] = {"index": False, "model": False, "chroma": False}
+    detail = ""
+    try:
+        retriever = rt.assistant().retriever
+        retriever.refresh(force=True)
+        checks["chroma"] = True
+        checks["index"] = retriever.size > 0
+        checks["model"] = retriever.store.embeddings.loaded  # type: ignore[union-attr]
+        if not checks["index"]:
+            detail = "De index is leeg: voer `via ingest` uit."
+    except ViaError as exc:
+        detail = str(exc)
+    checks["database"] = rt.database.ping()
+    ready = all(checks.values())
+    if not checks["database"]:
+        detail = detail or "De database voor gesprekken is niet bereikbaar."
+    elif not checks["model"] and not detail:
+        detail = "Het embeddingmodel is nog niet geladen."
+    body = {"ready": ready, "checks": checks} | ({} if ready else {"detail": detail})
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@router.get("/metrics", dependencies=[Depends(api_key)], response_class=Response)
+def metrics(rt: RuntimeDep) -> Response:
+    """Prometheus-metrieken."""
+    return Response(rt.metrics.render(), media_type=CONTENT_TYPE)
