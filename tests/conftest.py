@@ -2,6 +2,10 @@
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +71,50 @@ def bundled_assistant(
     assistant = Assistant.from_settings(bundled_settings)
     assistant.retriever.store._embedding_function = embeddings
     yield assistant
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ChromaProcess:
+    """A real `chroma run` server on loopback that a test can stop and start again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the server and wait (at most 60 s) until it accepts connections."""
+        exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+        args = ["run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)]
+        self.proc = subprocess.Popen(
+            [exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        pytest.fail("chroma run did not start within 60 s")
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[ChromaProcess]:
+    """A started Chroma server with its data in tmp_path."""
+    server = ChromaProcess(tmp_path / "chroma-server")
+    server.start()
+    yield server
+    server.stop()

@@ -2,19 +2,11 @@
 
 import json
 
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def _detail(limit: int) -> str:
     return f"Het verzoek is te groot (meer dan {limit} bytes). Maak de vraag korter."
-
-
-class _TooLarge(HTTPException):
-    """The body grew past the limit while being read (FastAPI passes HTTPExceptions on)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, _detail(limit))
 
 
 class BodyLimit:
@@ -35,28 +27,27 @@ class BodyLimit:
             await self._reject(send)
             return
         received = 0
-        started = False
+        rejected = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLarge(self.limit)
+                    # answer 413 ourselves; the app sees a disconnect and its reply is dropped
+                    rejected = True
+                    await self._reject(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not rejected:
+                await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._reject(send)
+        await self.app(scope, counting_receive, guarded_send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps({"detail": _detail(self.limit)}).encode()

@@ -1,0 +1,80 @@
+"""A real uvicorn server on a free loopback port, serving the app over the bundled index."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from assistant.api.app import create_app
+from assistant.database import Database, make_engine
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+
+@dataclass
+class Server:
+    """A running server: its base URL and the app's database."""
+
+    url: str
+    database: Database
+    settings: Settings
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(app: FastAPI) -> Iterator[str]:
+    """Run app under uvicorn in a thread until the generator is closed (bounded start)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def database(folder: Path) -> Database:
+    """A fresh SQLite database in folder."""
+    return Database(make_engine(f"sqlite:///{folder / 'via.sqlite'}"), 3600, 6)
+
+
+@pytest.fixture(scope="module")
+def server(
+    bundled_settings: Settings,
+    bundled_assistant: Assistant,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
+    """The API over the bundled index, with a low rate limit and two API keys."""
+    settings = bundled_settings.model_copy(
+        update={"api_keys": ["sleutel-een", "sleutel-twee"], "rate_limit_per_minute": 1000}
+    )
+    db = database(tmp_path_factory.mktemp("db"))
+    app = create_app(settings, bundled_assistant, db)
+    for url in serve(app):
+        yield Server(url, db, settings)
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    """An HTTP client with a valid key."""
+    headers = {"Authorization": "Bearer sleutel-een"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=60) as c:
+        yield c
