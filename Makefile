@@ -17,9 +17,10 @@ install: $(BIN)/.installed
 
 run: install
 	$(BIN)/via ingest
-	$(BIN)/via chat
+	$(BIN)/via serve
 
 test: install
+	bash .ci/system-packages
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
@@ -27,3 +28,4 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/query.py
+	$(BIN)/python benchmarks/load.py
