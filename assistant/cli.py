@@ -211,5 +211,64 @@ def eval_command(
     sys.exit(code)
 
 
+MELDCODE_HELP = (
+    "Meldcode-wegwijzer. Acuut gevaar? Bel 112 · Advies of melden: Veilig Thuis 0800-2000.\n"
+    "Kies een nummer. Een vraag stellen kan altijd (begin met '?'); 'dossier' toont het "
+    "verslag, 'stop' stopt."
+)
+
+
+def _meldcode_option(view: Any, line: str) -> str | None:
+    """The option id chosen by number or by id, or None when the line is not a choice."""
+    ids = [option.id for option in view.options]
+    if line.isdigit() and 1 <= int(line) <= len(ids):
+        return str(ids[int(line) - 1])
+    return line if line in ids else None
+
+
+def _meldcode_question(view: Any, question: str, cache: dict[str, Any]) -> None:
+    """Answer a free question with the current step as context; errors are shown, not fatal."""
+    from assistant.meldcode import ask_in_step
+
+    try:
+        if "assistant" not in cache:
+            cache["assistant"] = _assistant(Settings())
+        _print_answer(ask_in_step(cache["assistant"], view, question))
+    except ViaError as exc:
+        click.echo(f"Fout: {exc}")
+
+
+@main.command()
+def meldcode() -> None:
+    """Doorloop de meldcode stap voor stap, met bronnen; vrije vragen mogen tussendoor."""
+    from assistant.meldcode import as_text, default_flow
+
+    try:
+        flow = default_flow()
+    except ViaError as exc:
+        _fail(exc)
+        return
+    view, cache = flow.start(), dict[str, Any]()
+    click.echo(f"{MELDCODE_HELP}\n\n{as_text(view)}")
+    while not view.end:
+        try:
+            line = click.prompt("\nKeuze of vraag", prompt_suffix="> ").strip()
+        except (EOFError, click.Abort):
+            return
+        choice = _meldcode_option(view, line)
+        if line.lower() == "stop":
+            return
+        if line.lower() == "dossier":
+            click.echo(f"\n{flow.dossier(view.state)}")
+        elif choice is not None:
+            view = flow.advance(view.state, choice)
+            click.echo(f"\n{as_text(view)}")
+        elif line.isdigit():
+            click.echo(f"Kies een nummer van 1 tot en met {len(view.options)}.")
+        else:
+            _meldcode_question(view, line.removeprefix("?").strip(), cache)
+    click.echo(f"\n{flow.dossier(view.state)}")
+
+
 if __name__ == "__main__":
     main()

@@ -30,3 +30,7 @@ class QuestionError(ViaError):
 
 class LLMUnavailableError(ViaError):
     """The configured chat model cannot be used."""
+
+
+class FlowError(ViaError):
+    """A guided walk (Meldcode-wegwijzer) got an unknown step, an invalid choice or a bad state."""

@@ -14,11 +14,19 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from assistant.api import routes_ask, routes_feedback, routes_health, routes_openai, routes_sources
+from assistant.api import (
+    routes_ask,
+    routes_feedback,
+    routes_health,
+    routes_meldcode,
+    routes_openai,
+    routes_sources,
+)
 from assistant.api.limits import BodyLimit
 from assistant.api.runtime import Runtime
 from assistant.database import Database
 from assistant.errors import (
+    FlowError,
     IndexMismatchError,
     IndexMissingError,
     LLMUnavailableError,
@@ -35,6 +43,7 @@ STATIC = Path(__file__).parent / "static"
 
 _STATUS = {
     QuestionError: 422,
+    FlowError: 422,
     IndexMissingError: 503,
     IndexMismatchError: 503,
     StoreUnavailableError: 503,
@@ -171,7 +180,14 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (routes_ask, routes_openai, routes_sources, routes_feedback, routes_health):
+    for module in (
+        routes_ask,
+        routes_openai,
+        routes_sources,
+        routes_meldcode,
+        routes_feedback,
+        routes_health,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

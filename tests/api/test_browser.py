@@ -89,3 +89,22 @@ def test_emergency_is_prominent_and_phone_width_fits(browser: Browser, server: S
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-chat-phone.png"), full_page=True)
     context.close()
+
+
+def test_meldcode_wegwijzer_walks_inline(page: Page) -> None:
+    page.click("#meldcode")
+    first = page.locator(".msg.walk[data-node='stap1']")
+    expect(first).to_contain_text("Stap 1", timeout=30_000)
+    expect(first.locator(".danger")).to_contain_text("112")
+    first.get_by_role("button", name="Signalen in kaart gebracht en vastgelegd").click()
+    kindcheck = page.locator(".msg.walk[data-node='kindcheck']")
+    expect(kindcheck).to_contain_text("kindcheck", timeout=30_000)
+    kindcheck.locator(".sources button").first.click()
+    expect(page.locator("#panel")).to_be_visible()
+    expect(page.locator("#panel-title")).to_have_text("De kindcheck")
+    page.keyboard.press("Escape")
+    page.fill("#question", "Wat doe ik als er zorgen zijn over de kinderen?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".msg.answer[data-status='answered']")).to_be_visible(timeout=30_000)
+    kindcheck.get_by_role("button", name="Samenvatting tot nu toe").click()
+    expect(page.locator(".msg.dossier")).to_contain_text("Stap 1", timeout=30_000)
