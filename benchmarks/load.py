@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -53,6 +54,7 @@ async def run_load(
     """Each client sends per_client requests one after another; latencies in ms."""
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
 
     async def client(n: int) -> None:
         nonlocal errors
@@ -63,8 +65,11 @@ async def run_load(
                 try:
                     res = await http.request(method, path, json=body if method == "POST" else None)
                     ok = res.status_code == 200
-                except httpx.HTTPError:
+                    if not ok:
+                        kinds[f"{res.status_code} {res.text[:80]}"] += 1
+                except httpx.HTTPError as exc:
                     ok = False
+                    kinds[type(exc).__name__] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
                 errors += not ok
 
@@ -76,6 +81,8 @@ async def run_load(
     def pct(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
+    for kind, count in kinds.most_common(5):
+        print(f"  error x{count}: {kind}", file=sys.stderr)
     return {
         "requests": len(ordered),
         "seconds": elapsed,
@@ -102,7 +109,7 @@ def start_server(data: Path, workers: int) -> tuple[subprocess.Popen[bytes], str
         [via, "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(data / "server.log").open("wb"),
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -134,6 +141,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        errors = [ln for ln in (data / "server.log").read_text().splitlines() if "ERROR" in ln]
+        print("\n".join(errors[:10]), file=sys.stderr)
         shutil.rmtree(data, ignore_errors=True)
     print(
         f"{args.clients} clients × {args.requests} requests, {args.workers} worker(s), "
