@@ -1,4 +1,4 @@
-"""The `via` command line: ingest, sources, ask, chat, eval."""
+"""The `via` command line: ingest, sources, ask, chat, meldcode, serve, telegram, eval."""
 
 import json
 import logging
@@ -185,6 +185,28 @@ def serve(host: str, port: int, workers: int) -> None:
         log_config=log_config(),
         access_log=False,
     )
+
+
+@main.command()
+def telegram() -> None:
+    """Start de Telegram-bot met long polling (token uit VIA_TELEGRAM_TOKEN)."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bots.telegram.application import check_config, run_polling
+
+    settings = Settings()
+    try:
+        check_config(settings)
+        click.echo("Telegram-bot start (Ctrl-C om te stoppen).", err=True)
+        run_polling(settings)
+    except ViaError as exc:
+        _fail(exc)
+    except InvalidToken:
+        click.echo("Fout: Telegram weigert het token in VIA_TELEGRAM_TOKEN (ongeldig).", err=True)
+        sys.exit(2)
+    except NetworkError as exc:
+        click.echo(f"Fout: Telegram is niet bereikbaar ({type(exc).__name__}).", err=True)
+        sys.exit(2)
 
 
 @main.command(name="eval")

@@ -316,12 +316,25 @@ def parse_state(data: Any) -> WalkState:
 
 
 def ask_in_step(
-    assistant: Assistant, at: NodeView | WalkState, question: str, *, flow: Flow | None = None
+    assistant: Assistant,
+    at: NodeView | WalkState,
+    question: str,
+    *,
+    flow: Flow | None = None,
+    history: Sequence[str] = (),
 ) -> Answer:
-    """Answer a free question with the current step of the walk as conversation context."""
+    """A free question during the walk: asked as is, and with the step as context if unanswered.
+
+    The question on its own (with the conversation's history) is tried first, because the step's
+    context would otherwise crowd out what the question names (e.g. 'wat als ik twijfel?'). Only
+    when that finds no answer does the current step become the context ('wat nu?' in stap 3).
+    """
     state = at.state if isinstance(at, NodeView) else at
     context = (flow or default_flow()).view(state).context
-    return assistant.ask(question, history=[context])
+    answer = assistant.ask(question, history=list(history))
+    if answer.status in ("answered", "emergency"):
+        return answer
+    return assistant.ask(question, history=[*history, context])
 
 
 def resolve_sources(source: Assistant | Chroma, refs: Sequence[SourceRef]) -> list[Passage]:

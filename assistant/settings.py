@@ -90,10 +90,17 @@ class Settings(BaseSettings):
         default_factory=list, description="Telegram user IDs allowed to use the bot (JSON list)."
     )
     telegram_join_code: str | None = Field(
-        None, description="Code that admits a Telegram user with /start <code>."
+        None,
+        pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="Code (8-64 of A-Z a-z 0-9 _ -) that admits a Telegram user: /start <code>.",
     )
     telegram_webhook_secret: str | None = Field(
-        None, description="Secret Telegram sends with each webhook call; enables the webhook route."
+        None,
+        pattern=r"^[A-Za-z0-9_-]{16,256}$",
+        description="Secret Telegram sends with each webhook call; enables /telegram/webhook.",
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="Public HTTPS URL of /telegram/webhook, registered with Telegram."
     )
     telegram_base_url: str = Field(
         "https://api.telegram.org/bot", description="Bot API endpoint (a local Bot API server)."

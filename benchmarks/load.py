@@ -10,6 +10,7 @@ Usage: .venv/bin/python benchmarks/load.py [--clients 20] [--requests 1000] [--w
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -141,7 +142,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        errors = [ln for ln in (data / "server.log").read_text().splitlines() if "ERROR" in ln]
+        errors = [
+            ln
+            for ln in (data / "server.log").read_text().splitlines()
+            if "ERROR" in ln or re.match(r"^[\w.]+(Error|Exception)\b", ln)
+        ]
         print("\n".join(errors[:10]), file=sys.stderr)
         shutil.rmtree(data, ignore_errors=True)
     print(

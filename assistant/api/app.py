@@ -154,11 +154,20 @@ def create_app(
     """Build the app: one Assistant and one database shared by every request."""
     settings = settings or Settings()
     rt = Runtime(settings, assistant, database or Database.from_settings(settings))
+    telegram = None
+    if settings.telegram_token and settings.telegram_webhook_secret:
+        from bots.telegram.webhook import TelegramWebhook
+
+        telegram = TelegramWebhook(settings, rt.assistant, rt.database)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await _warm_up(rt)
+        if telegram is not None:
+            await telegram.start()
         yield
+        if telegram is not None:
+            await telegram.stop()
 
     app = FastAPI(
         title="ViA-assistent",
@@ -189,6 +198,8 @@ def create_app(
         routes_health,
     ):
         app.include_router(module.router)
+    if telegram is not None:
+        app.include_router(telegram.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

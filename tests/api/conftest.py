@@ -1,6 +1,5 @@
 """A real uvicorn server on a free loopback port, serving the app over the bundled index."""
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from assistant.api.app import create_app
 from assistant.database import Database, make_engine
 from assistant.service import Assistant
 from assistant.settings import Settings
+from tests.conftest import free_port
 
 
 @dataclass
@@ -25,13 +25,6 @@ class Server:
     url: str
     database: Database
     settings: Settings
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(app: FastAPI) -> Iterator[str]:

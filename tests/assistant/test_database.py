@@ -76,7 +76,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     database = Database(make_engine(url), ttl_seconds=60, history_turns=3)
     yield database
     with database.engine.begin() as conn:
-        for table in ("via_feedback", "via_turns"):
+        for table in ("via_feedback", "via_turns", "via_walks", "via_members"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
     database.engine.dispose()
 
@@ -111,3 +111,24 @@ def test_feedback_needs_a_known_answer_and_keeps_its_context(db: Database) -> No
     assert "111222333" not in row["question"] and "[BSN]" in row["question"]
     assert row["citations"] == ["c1"] and row["status"] == "answered"
     assert db.history("s1") == [] and db.ping()
+
+
+def test_a_walk_is_kept_per_conversation_replaced_expired_and_forgotten(db: Database) -> None:
+    db.save_walk("s1", '{"node": "stap1"}')
+    db.save_walk("s1", '{"node": "stap2"}')
+    db.save_walk("s2", '{"node": "stap1"}')
+    assert db.walk("s1") == '{"node": "stap2"}' and db.walk("onbekend") is None
+    db.forget("s1")
+    assert db.walk("s1") is None and db.walk("s2") == '{"node": "stap1"}'
+    db.save_walk("s2", None)
+    assert db.walk("s2") is None
+    db.ttl_seconds = -1
+    db.save_walk("s3", '{"node": "stap1"}')
+    assert db.walk("s3") is None
+
+
+def test_members_are_admitted_once_and_remembered(db: Database) -> None:
+    assert not db.is_member("telegram:7")
+    db.admit("telegram:7")
+    db.admit("telegram:7")
+    assert db.is_member("telegram:7") and not db.is_member("telegram:8")

@@ -1,0 +1,1 @@
+"""The Telegram channel: python-telegram-bot handlers, HTML rendering, access and webhook."""
