@@ -172,6 +172,10 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = Settings()
     try:
         check_bind(host, settings)
+        if settings.telegram_token and settings.telegram_webhook_secret:
+            from bots.telegram.application import check_config
+
+            check_config(settings)  # the webhook needs the same access rules as polling
     except ViaError as exc:
         _fail(exc)
         return

@@ -59,6 +59,7 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The Application with every handler; webhook=True leaves out the polling Updater."""
     token = check_config(settings)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
     bot = ViaBot(settings, assistant, database, default_flow())
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -94,7 +95,6 @@ def build_application(
 
 def run_polling(settings: Settings) -> None:
     """`via telegram`: check the settings and token, load the index once, poll until Ctrl-C."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
     check_config(settings)
     database = Database.from_settings(settings)
     application = build_application(

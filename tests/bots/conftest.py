@@ -78,7 +78,14 @@ class Bot:
     database: Database
     settings: Settings
 
-    def send(self, text: str, user: int, chat: int | None = None, group: bool = False) -> int:
+    def send(
+        self,
+        text: str,
+        user: int,
+        chat: int | None = None,
+        group: bool = False,
+        reply_to_bot: bool = False,
+    ) -> int:
         """Push a text message (private chat with user unless chat is given); returns the chat."""
         chat_id = chat if chat is not None else user
         entities = []
@@ -89,18 +96,24 @@ class Bot:
             entities.append(
                 {"type": "mention", "offset": text.index(mention), "length": len(mention)}
             )
-        self.api.push(
-            {
-                "message": {
-                    "message_id": new_id(),
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "group" if group else "private"},
-                    "from": {"id": user, "is_bot": False, "first_name": "Prof"},
-                    "text": text,
-                    "entities": entities,
-                }
+        chat_info = {"id": chat_id, "type": "group" if group else "private"}
+        message: dict[str, Any] = {
+            "message_id": new_id(),
+            "date": int(time.time()),
+            "chat": chat_info,
+            "from": {"id": user, "is_bot": False, "first_name": "Prof"},
+            "text": text,
+            "entities": entities,
+        }
+        if reply_to_bot:
+            message["reply_to_message"] = {
+                "message_id": new_id(),
+                "date": int(time.time()),
+                "chat": chat_info,
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "ViA"},
+                "text": "Een eerder antwoord.",
             }
-        )
+        self.api.push({"message": message})
         return chat_id
 
     def press(self, data: str, chat: int, user: int | None = None, message_id: int = 1) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.api.app import create_app
 from assistant.cli import main
@@ -142,9 +143,13 @@ def test_in_a_group_the_bot_answers_only_when_mentioned(bot: Bot) -> None:
     group, me = -new_id(), member()
     bot.send("Wat is de kindcheck?", me, chat=group, group=True)
     bot.send(f"@{BOT_USERNAME} wat is de kindcheck?", me, chat=group, group=True)
-    (answer,) = replies(bot, group)
-    assert "<b>Bronnen</b>" in answer["text"]
-    assert bot.database.history(f"telegram:{group}") == ["wat is de kindcheck?"]
+    bot.send("En wie voert die uit?", me, chat=group, group=True, reply_to_bot=True)
+    answer, follow_up = replies(bot, group, 2)
+    assert "<b>Bronnen</b>" in answer["text"] and "<b>Bronnen</b>" in follow_up["text"]
+    assert bot.database.history(f"telegram:{group}") == [
+        "wat is de kindcheck?",
+        "En wie voert die uit?",
+    ]
 
 
 def test_the_meldcode_wegwijzer_walks_the_same_flow_as_every_channel(bot: Bot) -> None:
@@ -212,7 +217,7 @@ def test_bronnen_lists_the_indexed_documents(bot: Bot, bundled_assistant: Assist
 def test_an_error_gets_a_dutch_apology_and_the_log_no_message_text(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.ERROR, logger="via.telegram")
+    caplog.set_level(logging.INFO)  # every logger, PTB's and httpx's included
     bot.api.fail_next["sendMessage"] = 1
     chat = bot.send("Vertrouwelijk: wat doe ik bij signalen bij buurjongen Pietje?", member())
     apology = bot.api.wait_for("sendMessage", chat, 2)[1]
@@ -220,6 +225,7 @@ def test_an_error_gets_a_dutch_apology_and_the_log_no_message_text(
     logged = "\n".join(r.getMessage() + str(r.exc_info) for r in caplog.records)
     assert "update failed: BadRequest" in logged
     assert "Pietje" not in logged and "Vertrouwelijk" not in logged
+    assert TOKEN not in logged
 
 
 def test_too_many_questions_are_refused_per_user(
@@ -239,6 +245,32 @@ def test_too_many_questions_are_refused_per_user(
         running.stop()
     assert sum("Bronnen" in t for t in sent) == 2
     assert sum(t.startswith("Je stelt veel vragen") for t in sent) == 1
+
+
+def test_a_long_answer_arrives_in_parts_with_the_citations_and_buttons_last(
+    own_api: BotApiStandIn, bundled_settings: Settings, bundled_assistant: Assistant, tmp_path: Path
+) -> None:
+    paragraphs = [f"Alinea {n}: " + "Bespreek de signalen & leg ze vast. " * 20 for n in range(12)]
+    reply = "\n\n".join(p + "[1]" for p in paragraphs)
+    fake_llm = FakeListChatModel(responses=[reply])  # the hosted model cannot run here
+    assistant = Assistant(bundled_settings, bundled_assistant.retriever, fake_llm)
+    settings = telegram_settings(bundled_settings, own_api)
+    db = database(tmp_path)
+    running = RunningBot(build_application(settings, lambda: assistant, db))
+    running.start()
+    try:
+        me = member()
+        Bot(own_api, db, settings).send("Wat houdt stap 1 van de meldcode in?", me)
+        own_api.wait_for("sendMessage", me, where=lambda m: bool(m.get("reply_markup")))
+    finally:
+        running.stop()
+    parts = own_api.sent("sendMessage", me)
+    assert len(parts) >= 2 and all("refused" not in p for p in parts)
+    assert all(len(p["text"]) <= 4096 and p["text"].startswith("Alinea") for p in parts)
+    assert ["<b>Bronnen</b>" in p["text"] for p in parts] == [False] * (len(parts) - 1) + [True]
+    assert [bool(buttons(p)) for p in parts] == [False] * (len(parts) - 1) + [True]
+    shown = "\n\n".join(html.unescape(p["text"]) for p in parts)
+    assert all(p.strip() in shown for p in paragraphs)
 
 
 @pytest.fixture
@@ -329,6 +361,10 @@ def test_via_telegram_explains_a_missing_or_invalid_token(
     monkeypatch.setenv("VIA_TELEGRAM_TOKEN", TOKEN)
     closed = CliRunner().invoke(main, ["telegram"])
     assert closed.exit_code == 2 and "VIA_TELEGRAM_ALLOWED_USERS" in closed.output
+    monkeypatch.setenv("VIA_TELEGRAM_WEBHOOK_SECRET", "s" * 32)
+    webhook = CliRunner().invoke(main, ["serve"])  # refuses before it listens
+    assert webhook.exit_code == 2 and "VIA_TELEGRAM_ALLOWED_USERS" in webhook.output
+    monkeypatch.delenv("VIA_TELEGRAM_WEBHOOK_SECRET")
     monkeypatch.setenv("VIA_TELEGRAM_ALLOWED_USERS", "[1001]")
     monkeypatch.setenv("VIA_TELEGRAM_BASE_URL", own_api.base_url)
     monkeypatch.setenv("VIA_TELEGRAM_TOKEN", "1:verkeerd")
