@@ -1,4 +1,4 @@
-"""Rate limits, CORS, the start-up guard and the 503 paths (missing index, Chroma down)."""
+"""Rate limits, CORS, the start-up guard and the 503 paths (index, Chroma, database)."""
 
 from pathlib import Path
 
@@ -117,3 +117,18 @@ def test_chroma_down_is_503_and_recovers(
         chroma_server.start()
         back = httpx.post(f"{url}/v1/ask", json=QUESTION, timeout=60)
         assert back.status_code == 200 and "tien dagen" in back.json()["answer"]
+
+
+def test_a_broken_database_is_503_with_a_reason_and_the_server_keeps_serving(
+    bundled_settings: Settings, bundled_assistant: Assistant, tmp_path: Path
+) -> None:
+    db = database(tmp_path)
+    app = create_app(bundled_settings, bundled_assistant, db)
+    for url in serve(app):
+        with db.engine.begin() as conn:  # e.g. a maintainer's mistake on the shared database
+            conn.exec_driver_sql("DROP TABLE via_turns")
+        broken = httpx.post(f"{url}/v1/ask", json=QUESTION, timeout=60)
+        assert broken.status_code == 503
+        assert "Database voor gesprekken" in broken.json()["detail"]
+        assert "Traceback" not in broken.text
+        assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200
