@@ -14,6 +14,7 @@ from telegram import (
     LinkPreviewOptions,
     Message,
     MessageEntity,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -127,7 +128,12 @@ class ViaBot:
         parts: Sequence[str],
         markup: InlineKeyboardMarkup | None = None,
     ) -> None:
-        """Send HTML parts in order into to's chat; the markup goes under the last part."""
+        """Send HTML parts in order into to's chat; the markup goes under the last part.
+
+        In groups the first part replies to the message, so it is clear whose question it answers.
+        """
+        from_bot = to.from_user is not None and to.from_user.is_bot
+        in_group = to.chat.type != ChatType.PRIVATE and not from_bot
         for n, part in enumerate(parts, start=1):
             await to.get_bot().send_message(
                 to.chat_id,
@@ -135,6 +141,11 @@ class ViaBot:
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
                 reply_markup=markup if n == len(parts) else None,
+                reply_parameters=(
+                    ReplyParameters(to.message_id, allow_sending_without_reply=True)
+                    if in_group and n == 1
+                    else None
+                ),
             )
 
     @contextlib.asynccontextmanager

@@ -76,6 +76,7 @@ def test_a_question_gets_a_cited_answer_and_feedback_is_stored(bot: Bot) -> None
     ]
     assert bot.api.sent("sendChatAction", chat)[0]["action"] == "typing"
     assert "<b>Bronnen</b>" in answer["text"] and "[1]" in answer["text"]
+    assert "reply_parameters" not in answer  # a private chat needs no reply quote
     assert "gesprek" in answer["text"].lower()  # stap 3: het gesprek met de betrokkene
     up, down = buttons(answer)
     assert up.startswith("fb:up:") and down.startswith("fb:down:")
@@ -146,6 +147,7 @@ def test_in_a_group_the_bot_answers_only_when_mentioned(bot: Bot) -> None:
     bot.send("En wie voert die uit?", me, chat=group, group=True, reply_to_bot=True)
     answer, follow_up = replies(bot, group, 2)
     assert "<b>Bronnen</b>" in answer["text"] and "<b>Bronnen</b>" in follow_up["text"]
+    assert answer["reply_parameters"]["message_id"] != follow_up["reply_parameters"]["message_id"]
     assert bot.database.history(f"telegram:{group}") == [
         "wat is de kindcheck?",
         "En wie voert die uit?",
