@@ -48,8 +48,8 @@ PRIVACY = (
     "• Een 👍/👎 wordt met de bijbehorende (geschoonde) vraag en het antwoord bewaard om de "
     "assistent te verbeteren.\n"
     "• In logbestanden komt geen berichttekst terecht.\n"
-    "• Je Telegram-gebruikersnummer wordt alleen bewaard als je met een toegangscode bent "
-    "aangemeld."
+    "• Het nummer van deze chat staat bij de geschiedenis en bij gegeven 👍/👎; je "
+    "Telegram-gebruikersnummer wordt daarnaast bewaard als je met een toegangscode bent aangemeld."
 )
 
 NOT_ALLOWED = (
