@@ -53,6 +53,19 @@ def settings(tmp_path: Path, corpus: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", corpus_dir=corpus, _env_file=None)  # type: ignore[call-arg]
 
 
+def on_chroma_server(settings: Settings, port: int) -> Settings:
+    """settings pointed at a Chroma server on loopback port."""
+    return settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": port})
+
+
+def write_huisverbod(corpus: Path) -> None:
+    """A one-passage corpus document: 'Een huisverbod duurt in beginsel tien dagen.'"""
+    (corpus / "huisverbod.md").write_text(
+        "# Huisverbod\n\n## Duur\n\nEen huisverbod duurt in beginsel tien dagen.\n",
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture(scope="session")
 def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings over a copy of the bundled corpus."""

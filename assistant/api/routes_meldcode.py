@@ -72,7 +72,6 @@ def ask(body: StepQuestion, rt: RuntimeDep) -> AskResponse:
     """Een vrije vraag tijdens de wegwijzer; de huidige stap is de context."""
     question = check_question(body.question, rt.settings.max_question_chars)
     state = parse_state(body.state)
-    default_flow().view(state)
     session_id = body.session_id or new_session_id()
     history = rt.database.history(session_id)
     answer = ask_in_step(rt.assistant(), state, question, history=history)

@@ -95,7 +95,6 @@ def build_application(
 
 def run_polling(settings: Settings) -> None:
     """`via telegram`: check the settings and token, load the index once, poll until Ctrl-C."""
-    check_config(settings)
     database = Database.from_settings(settings)
     application = build_application(
         settings, cache(lambda: Assistant.from_settings(settings)), database

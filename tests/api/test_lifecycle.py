@@ -15,17 +15,9 @@ from assistant.service import Assistant
 from assistant.settings import Settings
 from ingestion.pipeline import ingest
 from tests.api.conftest import database, serve
-from tests.conftest import ChromaProcess
+from tests.conftest import ChromaProcess, on_chroma_server, write_huisverbod
 
 QUESTION = {"question": "Hoe lang duurt een huisverbod?"}
-
-
-def write_doc(corpus: Path) -> None:
-    """A one-passage corpus."""
-    (corpus / "huisverbod.md").write_text(
-        "# Huisverbod\n\n## Duur\n\nEen huisverbod duurt in beginsel tien dagen.\n",
-        encoding="utf-8",
-    )
 
 
 def test_rate_limit_answers_429_with_retry_after(
@@ -83,7 +75,7 @@ def test_missing_index_is_503_until_ingested(
         ready = httpx.get(f"{url}/readyz")
         assert ready.status_code == 503 and ready.json()["checks"]["index"] is False
         assert httpx.get(f"{url}/healthz").status_code == 200
-        write_doc(corpus)
+        write_huisverbod(corpus)
         ingest(settings, embeddings=embeddings)
         res = httpx.post(f"{url}/v1/ask", json=QUESTION, timeout=60)
         assert res.status_code == 200 and "tien dagen" in res.json()["answer"]
@@ -95,17 +87,12 @@ def test_missing_index_is_503_until_ingested(
 def test_chroma_down_is_503_and_recovers(
     tmp_path: Path,
     corpus: Path,
+    settings: Settings,
     chroma_server: ChromaProcess,
     embeddings: SentenceTransformerEmbeddings,
 ) -> None:
-    settings = Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path / "data",
-        corpus_dir=corpus,
-        chroma_host="127.0.0.1",
-        chroma_port=chroma_server.port,
-        _env_file=None,
-    )
-    write_doc(corpus)
+    settings = on_chroma_server(settings, chroma_server.port)
+    write_huisverbod(corpus)
     ingest(settings, embeddings=embeddings)
     app = create_app(settings, None, database(tmp_path))
     for url in serve(app):

@@ -5,7 +5,9 @@ import itertools
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,6 +140,20 @@ class Bot:
         )
 
 
+@contextmanager
+def running_bot(
+    api: BotApiStandIn, settings: Settings, assistant: Assistant, folder: Path
+) -> Iterator[Bot]:
+    """A bot polling api with its own database in folder, stopped when the block ends."""
+    db = database(folder)
+    running = RunningBot(build_application(settings, lambda: assistant, db))
+    running.start()
+    try:
+        yield Bot(api, db, settings)
+    finally:
+        running.stop()
+
+
 def telegram_settings(base: Settings, api: BotApiStandIn, **update: Any) -> Settings:
     """base with the bot configured against the stand-in."""
     values = {
@@ -179,8 +195,5 @@ def bot(
 ) -> Iterator[Bot]:
     """The bot over the bundled index, polling the stand-in."""
     settings = telegram_settings(bundled_settings, api)
-    db = database(tmp_path_factory.mktemp("tg"))
-    running = RunningBot(build_application(settings, lambda: bundled_assistant, db))
-    running.start()
-    yield Bot(api, db, settings)
-    running.stop()
+    with running_bot(api, settings, bundled_assistant, tmp_path_factory.mktemp("tg")) as bot:
+        yield bot

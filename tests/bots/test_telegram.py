@@ -17,7 +17,6 @@ from assistant.meldcode import default_flow
 from assistant.service import Assistant
 from assistant.settings import Settings
 from bots.telegram import texts
-from bots.telegram.application import build_application
 from bots.telegram.webhook import SECRET_HEADER
 from ingestion.pipeline import ingest
 from tests.api.conftest import database, serve
@@ -25,9 +24,9 @@ from tests.bots.conftest import (
     JOIN_CODE,
     TOKEN,
     Bot,
-    RunningBot,
     member,
     new_id,
+    running_bot,
     telegram_settings,
 )
 from tests.bots.standin import BOT_USERNAME, BotApiStandIn
@@ -234,17 +233,11 @@ def test_too_many_questions_are_refused_per_user(
     own_api: BotApiStandIn, bundled_settings: Settings, bundled_assistant: Assistant, tmp_path: Path
 ) -> None:
     settings = telegram_settings(bundled_settings, own_api, rate_limit_per_minute=2)
-    db = database(tmp_path)
-    running = RunningBot(build_application(settings, lambda: bundled_assistant, db))
-    running.start()
-    try:
-        bot = Bot(own_api, db, settings)
+    with running_bot(own_api, settings, bundled_assistant, tmp_path) as bot:
         me = member()
         for _ in range(3):
             bot.send("Wat is de kindcheck?", me)
         sent = [m["text"] for m in own_api.wait_for("sendMessage", me, 3)]
-    finally:
-        running.stop()
     assert sum("Bronnen" in t for t in sent) == 2
     assert sum(t.startswith("Je stelt veel vragen") for t in sent) == 1
 
@@ -257,15 +250,10 @@ def test_a_long_answer_arrives_in_parts_with_the_citations_and_buttons_last(
     fake_llm = FakeListChatModel(responses=[reply])  # the hosted model cannot run here
     assistant = Assistant(bundled_settings, bundled_assistant.retriever, fake_llm)
     settings = telegram_settings(bundled_settings, own_api)
-    db = database(tmp_path)
-    running = RunningBot(build_application(settings, lambda: assistant, db))
-    running.start()
-    try:
+    with running_bot(own_api, settings, assistant, tmp_path) as bot:
         me = member()
-        Bot(own_api, db, settings).send("Wat houdt stap 1 van de meldcode in?", me)
+        bot.send("Wat houdt stap 1 van de meldcode in?", me)
         own_api.wait_for("sendMessage", me, where=lambda m: bool(m.get("reply_markup")))
-    finally:
-        running.stop()
     parts = own_api.sent("sendMessage", me)
     assert len(parts) >= 2 and all("refused" not in p for p in parts)
     assert all(len(p["text"]) <= 4096 and p["text"].startswith("Alinea") for p in parts)
@@ -296,17 +284,11 @@ def test_sources_with_lt_and_amp_are_escaped(
     own_api: BotApiStandIn, odd_title_assistant: Assistant, tmp_path: Path
 ) -> None:
     settings = telegram_settings(odd_title_assistant.settings, own_api)
-    db = database(tmp_path)
-    running = RunningBot(build_application(settings, lambda: odd_title_assistant, db))
-    running.start()
-    try:
-        bot = Bot(own_api, db, settings)
+    with running_bot(own_api, settings, odd_title_assistant, tmp_path) as bot:
         me = member()
         bot.send("Wanneer geldt de kindcheck bij de meldcode?", me)
         bot.send("/bronnen", me)
         answer, sources = own_api.wait_for("sendMessage", me, 2)
-    finally:
-        running.stop()
     assert "refused" not in answer and "refused" not in sources
     assert "Zorg &amp; Veiligheid &lt;Oss&gt;" in answer["text"]
     assert "Zorg &amp; Veiligheid &lt;Oss&gt;" in sources["text"]
