@@ -52,7 +52,9 @@ def ingest(paths: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
     show_progress = not as_json and sys.stderr.isatty()
 
     def progress(name: str, status: str) -> None:
-        if show_progress:
+        if status == "rebuild":
+            click.echo(f"{name} De index wordt opnieuw opgebouwd (afgeleide gegevens).", err=True)
+        elif show_progress:
             click.echo(f"  {status:<9} {name}", err=True)
 
     try:

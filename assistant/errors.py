@@ -16,6 +16,10 @@ class IndexMismatchError(ViaError):
     """The index was built with another embedding model."""
 
 
+class EmbeddingBackendError(ViaError):
+    """The configured embedding backend cannot be loaded; the message names the alternative."""
+
+
 class StoreUnavailableError(ViaError):
     """The Chroma server cannot be reached."""
 

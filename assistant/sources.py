@@ -4,9 +4,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistant.embeddings import make_embeddings
+from assistant.retrieval.embeddings import make_embeddings
+from assistant.retrieval.store import fetch_all, open_store
 from assistant.settings import Settings
-from assistant.store import fetch_all, open_store
 
 
 def list_sources(settings: Settings) -> list[dict[str, Any]]:

@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.store import open_store
 from assistant.settings import Settings
-from assistant.store import open_store
 from ingestion.pipeline import ingest
 
 

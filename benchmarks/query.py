@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.store import bump_generation, open_store
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.store import bump_generation, open_store
 from ingestion.pipeline import ingest
 
 QUESTIONS = [

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from assistant.errors import ViaError
-from assistant.retrieval import HybridRetriever, Mode
+from assistant.retrieval.hybrid import HybridRetriever, Mode
 from assistant.service import Assistant
 from assistant.settings import Settings
 from evals import metrics

@@ -14,15 +14,23 @@ from langchain_classic.indexes import SQLRecordManager
 from langchain_core.documents import Document
 from langchain_core.indexing import index
 
-from assistant.embeddings import SentenceTransformerEmbeddings, make_embeddings
 from assistant.errors import DocumentError
+from assistant.retrieval.embeddings import IndexEmbeddings, make_embeddings
+from assistant.retrieval.store import (
+    bump_generation,
+    count,
+    delete_source,
+    drop_collection,
+    fetch_all,
+    index_mismatch,
+    open_store,
+)
 from assistant.settings import Settings
-from assistant.store import bump_generation, drop_collection, fetch_all, open_store
 from ingestion.chunking import chunk_blocks
 from ingestion.loaders import load
 from ingestion.manifest import MANIFEST_NAME, DocumentMeta, doc_id_for, read_manifest
 
-Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
+Status = Literal["added", "updated", "unchanged", "deleted", "failed", "rebuild"]
 ProgressCallback = Callable[[str, Status], None]
 
 
@@ -44,6 +52,7 @@ class IngestReport:
     deleted: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     chunks: int = 0
+    rebuilt: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `via ingest --json`."""
@@ -53,6 +62,7 @@ class IngestReport:
             "unchanged": len(self.unchanged),
             "deleted": len(self.deleted),
             "chunks": self.chunks,
+            "rebuilt": self.rebuilt,
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
         }
 
@@ -67,10 +77,15 @@ def record_manager(settings: Settings) -> SQLRecordManager:
     return manager
 
 
+def _inside(path: Path, corpus_dir: Path) -> bool:
+    """True when path lies in the corpus folder."""
+    return path.resolve().is_relative_to(corpus_dir.resolve())
+
+
 def _source_key(path: Path, corpus_dir: Path) -> str:
     """Source id of a file: relative to the corpus when inside it, else absolute."""
     resolved, root = path.resolve(), corpus_dir.resolve()
-    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(resolved)
+    return resolved.relative_to(root).as_posix() if _inside(path, corpus_dir) else str(resolved)
 
 
 def _discover(roots: Iterable[Path]) -> list[Path]:
@@ -90,7 +105,7 @@ def document_chunks(
     path: Path,
     source: str,
     meta: DocumentMeta | None,
-    embeddings: SentenceTransformerEmbeddings,
+    embeddings: IndexEmbeddings,
     settings: Settings,
 ) -> list[Document]:
     """Load one file and cut it into chunks carrying full citation metadata."""
@@ -136,26 +151,31 @@ def ingest(
     paths: list[Path] | None = None,
     *,
     rebuild: bool = False,
-    embeddings: SentenceTransformerEmbeddings | None = None,
+    embeddings: IndexEmbeddings | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Bring the index in line with the files: add, replace, keep or delete per document."""
     embeddings = embeddings or make_embeddings(settings)
     manager = record_manager(settings)
-    if rebuild:
-        drop_collection(settings)
-        manager.delete_keys(manager.list_keys())
-    store = open_store(settings, embeddings, create=True)
-    manifest = read_manifest(settings.corpus_dir)
-    roots = paths or [settings.corpus_dir]
     report = IngestReport()
-    seen: dict[str, str] = {}
-    changed = False
 
     def note(status: Status, name: str) -> None:
         if on_progress:
             on_progress(name, status)
 
+    roots = paths or [settings.corpus_dir]
+    if not rebuild and (reason := index_mismatch(settings, embeddings)):
+        # the index is derived data: rebuild it whole, for the new model, from the corpus too
+        report.rebuilt, rebuild = reason, True
+        roots = [settings.corpus_dir, *(p for p in roots if not _inside(p, settings.corpus_dir))]
+        note("rebuild", reason)
+    if rebuild:
+        drop_collection(settings)
+        manager.delete_keys(manager.list_keys())
+    store = open_store(settings, embeddings, create=True)
+    manifest = read_manifest(settings.corpus_dir)
+    seen: dict[str, str] = {}
+    changed = False
     pending: list[Document] = []
     for path in _discover(roots):
         source = _source_key(path, settings.corpus_dir)
@@ -199,11 +219,11 @@ def ingest(
             if keys:
                 store.delete(keys)
                 manager.delete_keys(keys)
-            store._collection.delete(where={"source": source})
+            delete_source(store, source)
             report.deleted.append(source)
             changed = True
             note("deleted", source)
     if changed or rebuild:
         bump_generation(store, f"{datetime.now(UTC).isoformat()}-{uuid.uuid4().hex[:8]}")
-    report.chunks = store._collection.count()
+    report.chunks = count(store)
     return report

@@ -14,7 +14,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.embeddings import BundledEmbeddings, IndexEmbeddings
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingestion.pipeline import ingest
@@ -22,7 +22,7 @@ from ingestion.pipeline import ingest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class CountingEmbeddings(SentenceTransformerEmbeddings):
+class CountingEmbeddings(BundledEmbeddings):
     """The real model, counting how many passages it embedded."""
 
     embedded = 0
@@ -34,9 +34,9 @@ class CountingEmbeddings(SentenceTransformerEmbeddings):
 
 
 @pytest.fixture(scope="session")
-def embeddings() -> SentenceTransformerEmbeddings:
-    """The bundled all-MiniLM-L6-v2 model, loaded once."""
-    return CountingEmbeddings("all-MiniLM-L6-v2")
+def embeddings() -> IndexEmbeddings:
+    """The bundled multilingual-e5-small model, loaded once."""
+    return CountingEmbeddings()
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def bundled_assistant(
-    bundled_settings: Settings, embeddings: SentenceTransformerEmbeddings
+    bundled_settings: Settings, embeddings: IndexEmbeddings
 ) -> Iterator[Assistant]:
     """An Assistant over the ingested bundled corpus (real model, real Chroma)."""
     report = ingest(bundled_settings, embeddings=embeddings)

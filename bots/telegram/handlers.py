@@ -21,11 +21,11 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from assistant import safety
 from assistant.answer import Answer
 from assistant.database import Database
 from assistant.errors import FlowError, ViaError
 from assistant.meldcode import Flow, NodeView, ask_in_step, parse_state, resolve_sources
+from assistant.questions.understand import is_emergency
 from assistant.ratelimit import RateLimiter
 from assistant.service import Assistant, check_question
 from assistant.settings import Settings
@@ -298,7 +298,7 @@ class ViaBot:
         except ViaError as exc:
             await self._send(message, [escape(str(exc))])
             return
-        acute = safety.is_emergency(text)
+        acute = is_emergency(text)
         if acute:  # 112 and Veilig Thuis before anything else, even before retrieval
             await self._send(message, [texts.ACUTE])
         session = session_of(message.chat_id)

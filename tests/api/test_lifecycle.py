@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from assistant.api.app import create_app
 from assistant.api.serving import check_bind
 from assistant.cli import main
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import ViaError
+from assistant.retrieval.embeddings import IndexEmbeddings
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingestion.pipeline import ingest
@@ -65,7 +65,7 @@ def test_server_refuses_to_listen_off_loopback_without_keys(settings: Settings) 
 
 @pytest.mark.slow
 def test_missing_index_is_503_until_ingested(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings, tmp_path: Path
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings, tmp_path: Path
 ) -> None:
     app = create_app(settings, None, database(tmp_path))
     for url in serve(app):
@@ -89,7 +89,7 @@ def test_chroma_down_is_503_and_recovers(
     corpus: Path,
     settings: Settings,
     chroma_server: ChromaProcess,
-    embeddings: SentenceTransformerEmbeddings,
+    embeddings: IndexEmbeddings,
 ) -> None:
     settings = on_chroma_server(settings, chroma_server.port)
     write_huisverbod(corpus)

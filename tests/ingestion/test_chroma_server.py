@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import StoreUnavailableError
+from assistant.retrieval.embeddings import BundledEmbeddings, IndexEmbeddings
+from assistant.retrieval.store import open_store
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.store import open_store
 from ingestion.pipeline import ingest
 from tests.conftest import ChromaProcess, free_port, on_chroma_server, write_huisverbod
 
@@ -20,7 +20,7 @@ def test_ingest_and_query_through_chroma_server(
     corpus: Path,
     settings: Settings,
     chroma_server: ChromaProcess,
-    embeddings: SentenceTransformerEmbeddings,
+    embeddings: IndexEmbeddings,
 ) -> None:
     write_huisverbod(corpus)
     settings = on_chroma_server(settings, chroma_server.port)
@@ -34,4 +34,4 @@ def test_ingest_and_query_through_chroma_server(
 def test_unreachable_server_is_a_clear_error(settings: Settings) -> None:
     settings = on_chroma_server(settings, free_port())
     with pytest.raises(StoreUnavailableError, match="niet bereikbaar"):
-        open_store(settings, SentenceTransformerEmbeddings("all-MiniLM-L6-v2"))
+        open_store(settings, BundledEmbeddings())

@@ -9,22 +9,26 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import IndexMismatchError
+from assistant.retrieval.embeddings import (
+    BundledEmbeddings,
+    IndexEmbeddings,
+    SentenceTransformerEmbeddings,
+)
+from assistant.retrieval.store import chroma_client, open_store
 from assistant.settings import Settings
-from assistant.store import open_store
 from ingestion.pipeline import ingest
 
 MELDCODE = "# Meldcode\n\n## Stap 1\n\nIn stap 1 brengt de professional signalen in kaart.\n"
 HUISVERBOD = "# Huisverbod\n\n## Duur\n\nEen huisverbod duurt in beginsel tien dagen.\n"
 
 
-def _texts(settings: Settings, embeddings: SentenceTransformerEmbeddings) -> list[str]:
+def _texts(settings: Settings, embeddings: IndexEmbeddings) -> list[str]:
     return sorted(open_store(settings, embeddings).get()["documents"])
 
 
 def test_reingest_unchanged_embeds_nothing(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     first = ingest(settings, embeddings=embeddings)
@@ -36,7 +40,7 @@ def test_reingest_unchanged_embeds_nothing(
 
 
 def test_changed_document_replaces_its_chunks_only(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     (corpus / "huisverbod.md").write_text(HUISVERBOD, encoding="utf-8")
@@ -52,7 +56,7 @@ def test_changed_document_replaces_its_chunks_only(
 
 
 def test_removed_document_disappears(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     (corpus / "huisverbod.md").write_text(HUISVERBOD, encoding="utf-8")
@@ -64,7 +68,7 @@ def test_removed_document_disappears(
 
 
 def test_bad_files_are_reported_and_the_rest_ingested(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     (corpus / "kapot.pdf").write_bytes(b"%PDF-1.4 broken")
@@ -78,7 +82,7 @@ def test_bad_files_are_reported_and_the_rest_ingested(
 
 
 def test_broken_update_keeps_the_old_version(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     ingest(settings, embeddings=embeddings)
@@ -89,7 +93,7 @@ def test_broken_update_keeps_the_old_version(
 
 
 def test_manifest_metadata_and_fallback(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     (corpus / "los.md").write_text(
@@ -108,14 +112,32 @@ def test_manifest_metadata_and_fallback(
     assert metas["los"]["title"] == "Losse notitie"
 
 
-def test_other_model_is_refused(
-    settings: Settings, corpus: Path, embeddings: SentenceTransformerEmbeddings
+def test_other_model_is_refused_with_a_hint(
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
 ) -> None:
     (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
     ingest(settings, embeddings=embeddings)
-    other = SentenceTransformerEmbeddings("intfloat/multilingual-e5-small")
-    with pytest.raises(IndexMismatchError, match="--rebuild"):
-        open_store(settings, other)
+    with pytest.raises(IndexMismatchError, match="via ingest"):
+        open_store(settings, SentenceTransformerEmbeddings())
+
+
+def test_ingest_rebuilds_an_index_of_the_old_model(
+    settings: Settings, corpus: Path, embeddings: IndexEmbeddings
+) -> None:
+    (corpus / "meldcode.md").write_text(MELDCODE, encoding="utf-8")
+    minilm = SentenceTransformerEmbeddings()
+    ingest(settings, embeddings=minilm)
+    # indexes of earlier versions recorded only the model name
+    collection = chroma_client(settings).get_collection(settings.collection)
+    collection.modify(metadata={"embedding_model": "all-MiniLM-L6-v2", "generation": "x"})
+    report = ingest(settings, embeddings=embeddings)
+    assert report.rebuilt is not None and "all-MiniLM-L6-v2" in report.rebuilt
+    assert report.added == ["meldcode.md"] and not report.unchanged
+    store = open_store(settings, embeddings)
+    vectors = store.get(include=["embeddings"])["embeddings"]
+    assert len(vectors) == report.chunks and len(vectors[0]) == embeddings.dimension
+    again = ingest(settings, embeddings=embeddings)
+    assert again.rebuilt is None and again.unchanged == ["meldcode.md"]
 
 
 @pytest.mark.slow
@@ -150,7 +172,7 @@ def test_kill_mid_ingest_then_rerun_matches_clean_ingest(tmp_path: Path) -> None
 
     def chunk_set(name: str) -> set[str]:
         s = Settings(data_dir=tmp_path / name, corpus_dir=corpus, _env_file=None)  # type: ignore[call-arg]
-        got = open_store(s, SentenceTransformerEmbeddings("all-MiniLM-L6-v2")).get()
+        got = open_store(s, BundledEmbeddings()).get()
         return set(zip(got["ids"], got["documents"], strict=True))
 
     assert chunk_set("killed") == chunk_set("clean")

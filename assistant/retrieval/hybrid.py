@@ -11,8 +11,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant.lexical import LexicalIndex
-from assistant.store import fetch_all, generation, reachable
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.store import fetch_all, generation, reachable
 
 Mode = Literal["hybrid", "lexical", "dense"]
 Filters = dict[str, str]
@@ -180,7 +180,12 @@ class HybridRetriever(BaseRetriever):
             if any(len(terms & t) / max(len(terms | t), 1) > 0.9 for t in kept_terms):
                 continue
             kept_terms.append(terms)
-            meta = {**self._metas[i], "score": round(fused[i], 4)}
+            meta = {
+                **self._metas[i],
+                "score": round(fused[i], 4),
+                "dense": round(dense.get(i, 0.0), 4),
+                "lexical": round(lexical.get(i, 0.0), 4),
+            }
             results.append(Document(page_content=self._texts[i], metadata=meta, id=self._ids[i]))
             if len(results) == k:
                 break

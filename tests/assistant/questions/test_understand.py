@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.safety import is_emergency, is_in_domain, is_injection
+from assistant.questions.understand import is_emergency, is_in_domain, is_injection
 
 EMERGENCIES = [
     "Mijn buurman slaat zijn vrouw nu, ik hoor haar gillen",

@@ -9,13 +9,13 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 
-from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import (
     IndexMismatchError,
     IndexMissingError,
     StoreUnavailableError,
     ViaError,
 )
+from assistant.retrieval.embeddings import IndexEmbeddings
 from assistant.settings import Settings
 
 
@@ -36,35 +36,56 @@ def chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def _check_model(metadata: dict[str, Any] | None, model_name: str) -> None:
-    """Refuse to mix embeddings of two models in one collection."""
-    stored = (metadata or {}).get("embedding_model")
-    if stored and stored != model_name:
-        raise IndexMismatchError(
-            f"De index is gebouwd met embeddingmodel '{stored}', maar ingesteld is "
-            f"'{model_name}'. Bouw de index opnieuw op met `via ingest --rebuild`."
-        )
+def _mismatch(metadata: dict[str, Any] | None, embeddings: IndexEmbeddings) -> str | None:
+    """Why a collection's recorded model differs from the configured one, or None."""
+    stored = metadata or {}
+    if "embedding_model" not in stored:
+        return None  # an empty collection made without a record: nothing to mix with
+    recorded = {
+        "embedding_backend": stored.get("embedding_backend", "sentence-transformers"),
+        "embedding_model": stored.get("embedding_model"),
+        "embedding_dim": stored.get("embedding_dim"),
+    }
+    wanted = embeddings.identity
+    if (recorded["embedding_backend"], recorded["embedding_model"]) == (
+        wanted["embedding_backend"],
+        wanted["embedding_model"],
+    ):
+        return None
+    return (
+        f"De index is gebouwd met embeddingmodel '{recorded['embedding_model']}' "
+        f"({recorded['embedding_backend']}), maar ingesteld is '{wanted['embedding_model']}' "
+        f"({wanted['embedding_backend']})."
+    )
 
 
-def open_store(
-    settings: Settings, embeddings: SentenceTransformerEmbeddings, *, create: bool = False
-) -> Chroma:
-    """Open the collection; with create=True make it (recording model and dimension) if absent."""
+def index_mismatch(settings: Settings, embeddings: IndexEmbeddings) -> str | None:
+    """Why the existing index was built with another model than configured, or None."""
+    with reachable():
+        client = chroma_client(settings)
+        try:
+            collection = client.get_collection(settings.collection)
+        except NotFoundError:
+            return None
+        return _mismatch(collection.metadata, embeddings)
+
+
+def open_store(settings: Settings, embeddings: IndexEmbeddings, *, create: bool = False) -> Chroma:
+    """Open the collection; with create=True make it (recording the model) if absent."""
     client = chroma_client(settings)
     try:
         collection = client.get_collection(settings.collection)
-        _check_model(collection.metadata, embeddings.model_name)
+        if reason := _mismatch(collection.metadata, embeddings):
+            raise IndexMismatchError(
+                f"{reason} Voer `via ingest` uit: dat bouwt de index opnieuw op."
+            )
     except NotFoundError as exc:
         if not create:
             raise IndexMissingError() from exc
         client.create_collection(
             settings.collection,
             embedding_function=None,
-            metadata={
-                "embedding_model": embeddings.model_name,
-                "embedding_dim": embeddings.dimension,
-                "generation": "",
-            },
+            metadata={**embeddings.identity, "generation": ""},
             configuration={"hnsw": {"space": "cosine"}},
         )
     except (IndexMismatchError, IndexMissingError):
@@ -113,6 +134,16 @@ def bump_generation(store: Chroma, stamp: str) -> None:
     """Record that the collection changed, so readers rebuild their lexical index."""
     collection = store._collection
     collection.modify(metadata={**(collection.metadata or {}), "generation": stamp})
+
+
+def count(store: Chroma) -> int:
+    """Number of passages in the collection."""
+    return int(store._collection.count())
+
+
+def delete_source(store: Chroma, source: str) -> None:
+    """Delete every passage of one source document."""
+    store._collection.delete(where={"source": source})
 
 
 def drop_collection(settings: Settings) -> None:

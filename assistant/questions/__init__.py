@@ -1,0 +1,1 @@
+"""Reading a Dutch question: danger, injection, domain, kind of question and Meldcode step."""

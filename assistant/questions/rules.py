@@ -1,0 +1,68 @@
+"""The question rules of rules.yaml as typed data, loaded once."""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+Rule = list[list[str]]
+
+RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Danger(_Strict):
+    """Signals of acute danger and the wording of policy questions that are not."""
+
+    high_risk: list[str]
+    acts: list[str]
+    suicide: list[str]
+    now: list[str]
+    policy_opening: list[str]
+    policy_terms: list[str]
+    hypothetical: list[str]
+
+
+class Case(_Strict):
+    """A described situation that ends in 'what do I do?'."""
+
+    asks: list[str]
+    signals: list[str]
+    expansion: str
+
+
+class StepDone(_Strict):
+    """Wording that says a Meldcode step is done."""
+
+    step: int
+    rules: list[Rule]
+
+
+class NextStep(_Strict):
+    """'I did X, what now?'."""
+
+    asks: list[str]
+    explicit: list[str]
+    done: list[StepDone]
+
+
+class Rules(_Strict):
+    """Everything in rules.yaml."""
+
+    danger: Danger
+    injection: list[Rule]
+    domain: list[str]
+    kinds: dict[str, list[Rule]]
+    facts: dict[str, list[Rule]]
+    case: Case
+    next_step: NextStep
+
+
+@cache
+def rules() -> Rules:
+    """The rules, read from rules.yaml on first use."""
+    return Rules.model_validate(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))

@@ -1,0 +1,90 @@
+"""What a question is: emergency, injection, in the field, its kinds, and what to retrieve."""
+
+from dataclasses import dataclass, field
+
+from assistant.questions.phrases import find, matches_any, starts_with
+from assistant.questions.rules import rules
+
+_STEP_QUERY = "Wat houdt stap {step} van de meldcode in?"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the assistant reads one (redacted) question."""
+
+    emergency: bool
+    injection: bool
+    in_domain: bool
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    fact: str | None = None
+    step_done: int = 0
+    query: str = ""
+
+    @property
+    def next_step(self) -> int | None:
+        """The Meldcode step that comes next, when the question says which one is done."""
+        return self.step_done + 1 if 0 < self.step_done < 5 else None
+
+
+def is_emergency(text: str) -> bool:
+    """True when a message describes danger rather than asking about the rules."""
+    danger = rules().danger
+    now = find(text, danger.now) is not None
+    policy = starts_with(text, danger.policy_opening) and find(text, danger.policy_terms)
+    if policy and not now:
+        return False
+    if policy and find(text, danger.hypothetical) and not find(text, ["nu", "op dit moment"]):
+        return False
+    if find(text, danger.suicide) or find(text, danger.high_risk):
+        return True
+    return find(text, danger.acts) is not None and now
+
+
+def is_injection(text: str) -> bool:
+    """True when a message tries to change the rules or read the instructions."""
+    return matches_any(text, rules().injection)
+
+
+def is_in_domain(text: str) -> bool:
+    """True when a message mentions anything of the assistant's field."""
+    return find(text, rules().domain) is not None
+
+
+def step_done(text: str) -> int:
+    """The highest Meldcode step the message says is done (0 when it says none)."""
+    for done in rules().next_step.done:
+        if matches_any(text, done.rules):
+            return done.step
+    return 0
+
+
+def is_case(text: str) -> bool:
+    """True when a message describes a situation and asks what to do."""
+    case = rules().case
+    return find(text, case.asks) is not None and find(text, case.signals) is not None
+
+
+def understand(question: str) -> Reading:
+    """Read a redacted, self-contained question."""
+    r = rules()
+    kinds = {name for name, kind_rules in r.kinds.items() if matches_any(question, kind_rules)}
+    fact = next((name for name, fr in r.facts.items() if matches_any(question, fr)), None)
+    query = question
+    done = 0
+    if find(question, r.next_step.asks) and not find(question, r.next_step.explicit):
+        done = step_done(question)
+        if 0 < done < 5:
+            kinds.add("next_step")
+            query = _STEP_QUERY.format(step=done + 1)
+    if not done and is_case(question):
+        kinds.add("case")
+        query = f"{question} {r.case.expansion}"
+    return Reading(
+        emergency=is_emergency(question),
+        injection=is_injection(question),
+        in_domain=is_in_domain(question),
+        kinds=frozenset(kinds),
+        fact=fact,
+        step_done=done,
+        query=query,
+    )

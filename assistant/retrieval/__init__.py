@@ -1,0 +1,1 @@
+"""Retrieval: embedding backends, the Chroma store, Dutch BM25 and their fusion."""
