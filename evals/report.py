@@ -49,10 +49,14 @@ def write_report(folder: Path, variants: dict[str, dict[str, Any]], k: int) -> P
     _variant_chart(variants, folder / "variants.png")
     _tag_chart(main, k, folder / "tags.png")
     tag_rows = {t: s for t, s in main["by_tag"].items()}
+    realistic = {
+        n: v["by_tag"]["realistic"] for n, v in variants.items() if "realistic" in v["by_tag"]
+    }
     failures = "\n".join(f"- `{f['id']}`: {f['why']}" for f in main["failures"]) or "- geen"
     text = (
         f"# Evaluatierapport ViA-assistent\n\n{main['cases']} casussen, k = {k}.\n\n"
         f"## Retrievalvarianten\n\n{table(variants)}\n\n![varianten](variants.png)\n\n"
+        f"## Retrievalvarianten, alleen `realistic`\n\n{table(realistic)}\n\n"
         f"## Per tag (hybride)\n\n{table(tag_rows)}\n\n![tags](tags.png)\n\n"
         f"## Mislukte casussen (hybride)\n\n{failures}\n"
     )

@@ -36,6 +36,8 @@ class CaseResult:
     citations: int = 0
     supported: int = 0
     latency_ms: float = 0.0
+    dropped: int = 0
+    fallback: str = ""
     leaks: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
 
@@ -47,6 +49,7 @@ def run_case(assistant: Assistant, case: Case, k: int, mode: Mode) -> CaseResult
     latency = (time.perf_counter() - started) * 1000
     result = CaseResult(case.id, case.tags, case.expect, answer.status, bool(case.evidence))
     result.latency_ms = latency
+    result.dropped, result.fallback = len(answer.dropped), answer.fallback
     result.status_ok = metrics.status_ok(case, answer)
     if not result.status_ok:
         result.why.append(f"status {answer.status}, verwacht {case.expect}")
@@ -104,6 +107,16 @@ def summarize(results: list[CaseResult]) -> dict[str, Any]:
     }
 
 
+def grounding(results: list[CaseResult]) -> dict[str, Any]:
+    """llm mode: how often the grounding check held sentences back, and why answers fell back."""
+    reasons = sorted({r.fallback for r in results if r.fallback})
+    return {
+        "dropped_sentences": sum(r.dropped for r in results),
+        "answers_with_drops": sum(r.dropped > 0 for r in results),
+        "fallbacks": {why: sum(r.fallback == why for r in results) for why in reasons},
+    }
+
+
 def by_tag(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
     """Per-tag breakdown of the main metrics."""
     tags = sorted({t for r in results for t in r.tags})
@@ -121,9 +134,14 @@ def evaluate(
     summary = summarize(results)
     summary["failures"] = [{"id": r.id, "why": "; ".join(r.why)} for r in results if r.why]
     summary["by_tag"] = by_tag(results)
+    summary["curated"] = summarize([r for r in results if "realistic" not in r.tags])
     summary["per_case"] = [asdict(r) for r in results]
+    if assistant.chat_model is not None:
+        summary["grounding"] = grounding(results)
     return summary
 
+
+GATED_TAGS = ("realistic",)
 
 VARIANTS: dict[str, tuple[Mode, dict[str, Any]]] = {
     "lexical": ("lexical", {}),
@@ -181,6 +199,11 @@ def run_cli(
     )
     variants = ablate(assistant, cases, k) if ablate_ else {"hybrid": evaluate(assistant, cases, k)}
     main = variants["hybrid"]
+    scopes = {
+        "alle casussen": main,
+        "curated": main["curated"],
+        **{t: main["by_tag"][t] for t in GATED_TAGS if t in main["by_tag"]},
+    }
     if as_json:
         payload = {key: v for key, v in main.items() if key != "per_case"}
         if ablate_:
@@ -189,9 +212,15 @@ def run_cli(
             }
         click.echo(json.dumps(payload, ensure_ascii=False))
     else:
-        click.echo(table(variants))
+        click.echo(table(variants if ablate_ else scopes))
         for failure in main["failures"]:
             click.echo(f"  {failure['id']}: {failure['why']}")
+        if "grounding" in main:
+            g = main["grounding"]
+            click.echo(
+                f"Taalmodel: {g['dropped_sentences']} zinnen tegengehouden in "
+                f"{g['answers_with_drops']} antwoorden; terugval: {g['fallbacks'] or 'geen'}"
+            )
     if report is not None:
         from evals.report import write_report
 

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "references"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One structural unit of a document: a heading, paragraph, list item or table row."""
+    """One structural unit: heading, paragraph, list item, table row or a section's references."""
 
     kind: BlockKind
     text: str

@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -16,6 +16,7 @@ TokenCounter = Callable[[str], int]
 class _Section:
     path: list[str]
     blocks: list[Block]
+    references: list[str] = field(default_factory=list)
 
 
 def _sections(blocks: list[Block]) -> list[_Section]:
@@ -30,6 +31,8 @@ def _sections(blocks: list[Block]) -> list[_Section]:
                 stack = [(lvl, text) for lvl, text in stack if lvl < block.level]
                 stack.append((block.level, block.text))
             sections.append(_Section([t for _, t in stack], []))
+        elif block.kind == "references":
+            sections[-1].references.append(block.text)
         else:
             sections[-1].blocks.append(block)
     return [s for s in sections if s.blocks]
@@ -110,6 +113,7 @@ def chunk_blocks(
                     "heading": heading,
                     "chunk_index": len(chunks),
                     "chunk_hash": hashlib.sha256(content.encode()).hexdigest()[:16],
+                    "references": " ".join(_urls(section.references)),
                     **_pages(part_blocks),
                 }
                 chunks.append(Document(page_content=content, metadata=meta))
@@ -117,6 +121,12 @@ def chunk_blocks(
 
 
 _LEVELS = {"landelijk", "regionaal", "lokaal"}
+
+
+def _urls(references: list[str]) -> list[str]:
+    """The links named in a section's 'Bronnen:' lines, in order, without repeats."""
+    found = [part.strip(" .;") for ref in references for part in ref.replace(";", ",").split(",")]
+    return list(dict.fromkeys(u for u in found if u.startswith("http")))
 
 
 def _level_from_path(path: list[str]) -> dict[str, str]:

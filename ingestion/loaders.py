@@ -12,6 +12,14 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_REFERENCES = re.compile(r"^(?:Bronnen|Bron|Sources?)\s*:\s*", re.IGNORECASE)
+
+
+def _paragraph(text: str, page: int | None = None) -> Block:
+    """A paragraph, or the references of its section when it is a 'Bronnen: ...' line."""
+    if _REFERENCES.match(text):
+        return Block("references", _REFERENCES.sub("", text), 0, page)
+    return Block("paragraph", text, 0, page)
 
 
 def _read_text(path: Path) -> str:
@@ -56,7 +64,7 @@ def text_to_blocks(text: str, page: int | None = None) -> list[Block]:
         for line in lines:
             if _LIST_ITEM.match(line):
                 if current:
-                    blocks.append(Block("paragraph", " ".join(current), 0, page))
+                    blocks.append(_paragraph(" ".join(current), page))
                     current = []
                 blocks.append(Block("list_item", line, 0, page))
             elif blocks and blocks[-1].kind == "list_item" and not current and line[0].islower():
@@ -65,7 +73,7 @@ def text_to_blocks(text: str, page: int | None = None) -> list[Block]:
             else:
                 current.append(line)
         if current:
-            blocks.append(Block("paragraph", " ".join(current), 0, page))
+            blocks.append(_paragraph(" ".join(current), page))
     return blocks
 
 
@@ -89,7 +97,7 @@ def load_markdown(path: Path) -> LoadedDocument:
 
     def flush() -> None:
         if para:
-            blocks.append(Block("paragraph", " ".join(para)))
+            blocks.append(_paragraph(" ".join(para)))
             para.clear()
         if table:
             blocks.extend(_table_rows([t for t in table if not _TABLE_SEPARATOR.match(t.strip())]))

@@ -35,8 +35,8 @@ class HybridRetriever(BaseRetriever):
     store: Chroma
     k: int = 5
     fusion: Literal["rrf", "score"] = "score"
-    lexical_weight: float = 0.95
-    dense_weight: float = 0.05
+    lexical_weight: float = 0.5
+    dense_weight: float = 0.5
     compounds: bool = True
     refresh_seconds: float = 2.0
 

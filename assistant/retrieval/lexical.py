@@ -4,6 +4,7 @@ import logging
 import math
 import re
 from collections import Counter
+from difflib import get_close_matches
 from functools import lru_cache
 
 import bm25s
@@ -89,19 +90,32 @@ class LexicalIndex:
 
     def __init__(self, texts: list[str], *, compounds: bool = True) -> None:
         self.compounds = compounds
-        self.vocabulary = (
-            frozenset(w for t in texts for w in words(t)) if compounds else frozenset()
-        )
+        self.vocabulary = frozenset(w for t in texts for w in words(t))
+        self._by_initial: dict[str, list[str]] = {}
+        for word in sorted(self.vocabulary):
+            self._by_initial.setdefault(word[0], []).append(word)
+        self._spelling: dict[str, str] = {}
         corpus = [self.tokens(t) for t in texts]
         self.df: Counter[str] = Counter(term for doc in corpus for term in set(doc))
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
         self.size = len(texts)
 
-    def tokens(self, text: str) -> list[str]:
-        """Stemmed tokens, plus compound parts and joined numbered terms ("stap3")."""
+    def spelled(self, word: str) -> str:
+        """A misspelled query word as the closest word of the corpus ("aandachtsfuntionaris")."""
+        if word in self.vocabulary or len(word) < 6 or word.isdigit():
+            return word
+        if word not in self._spelling:
+            near = get_close_matches(word, self._by_initial.get(word[0], []), n=1, cutoff=0.85)
+            self._spelling[word] = near[0] if near else word
+        return self._spelling[word]
+
+    def tokens(self, text: str, *, question: bool = False) -> list[str]:
+        """Stemmed tokens, plus compound parts and joined numbered terms ("stap3"); a
+        question's misspelled words are corrected first."""
         out: list[str] = []
-        for word in words(text):
+        for found in words(text):
+            word = self.spelled(found) if question else found
             out.append(stem(word))
             if self.compounds:
                 out.extend(stem(p) for p in split_compound(word, self.vocabulary))
@@ -112,7 +126,7 @@ class LexicalIndex:
         """BM25 score of every passage for the query."""
         if self.size == 0:
             return np.zeros(0, dtype=np.float32)
-        tokens = self.tokens(query)
+        tokens = self.tokens(query, question=True)
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
@@ -123,7 +137,7 @@ class LexicalIndex:
 
     def coverage(self, query: str, text: str) -> float:
         """IDF-weighted share of the query's terms that occur in the text (0..1)."""
-        terms = set(self.tokens(query))
+        terms = set(self.tokens(query, question=True))
         if not terms:
             return 0.0
         present = set(self.tokens(text))

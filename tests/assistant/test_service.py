@@ -77,3 +77,29 @@ def test_follow_up_resolves_with_history(bundled_assistant: Assistant) -> None:
 def test_filters_pass_through(bundled_assistant: Assistant) -> None:
     answer = bundled_assistant.ask("Welke programma's zijn er?", filters={"level": "regionaal"})
     assert answer.passages and all(p.level == "regionaal" for p in answer.passages)
+
+
+def test_case_description_is_in_scope_and_gets_the_meldcode(bundled_assistant: Assistant) -> None:
+    answer = bundled_assistant.ask(
+        "Een leerling van 8 komt steeds met blauwe plekken op school en schrikt als ik mijn "
+        "hand opsteek. Wat moet ik doen?"
+    )
+    assert answer.status == "answered"
+    assert any("meldcode" in p.doc_id for p in answer.passages[:3])
+
+
+def test_off_topic_without_field_words_is_refused(bundled_assistant: Assistant) -> None:
+    assert bundled_assistant.ask("Heb je een lekker recept voor pannenkoeken?").status == "refused"
+
+
+def test_paraphrase_finds_the_passage_by_meaning(bundled_assistant: Assistant) -> None:
+    answer = bundled_assistant.ask("hoe lang mag hij niet thuis komen")
+    assert any("10 dagen" in p.text for p in answer.passages[:3])
+
+
+@pytest.mark.parametrize(
+    "question", ["Ik heb met de ouders gesproken, wat nu?", "Gesproken met de moeder, en nu?"]
+)
+def test_next_step_after_talking_is_step_four(bundled_assistant: Assistant, question: str) -> None:
+    top = bundled_assistant.ask(question).passages[0]
+    assert "Stap 4" in top.section

@@ -26,20 +26,36 @@ def test_case_files_are_large_enough() -> None:
     assert sum(bool(c.history) for c in cases) >= 10
     assert tags.count("out-of-scope") >= 10 and tags.count("emergency") >= 8
     assert tags.count("pii") >= 8 and tags.count("injection") >= 5
+    realistic = [c for c in cases if "realistic" in c.tags]
+    assert len(realistic) >= 120
+    assert sum("case-description" in c.tags for c in realistic) >= 8
+    assert sum("not-covered" in c.tags for c in realistic) >= 4
+
+
+GATES = [
+    (scope, metric)
+    for scope, limits in THRESHOLDS.items()
+    for metric in limits
+    if metric != "pii_leaks"
+]
+
+
+def _scope(summary: dict[str, Any], scope: str) -> dict[str, Any]:
+    return summary["curated"] if scope == "curated" else summary["by_tag"][scope]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "metric", ["hit_at_k", "key_fact_coverage", "status_accuracy", "citation_validity"]
-)
-def test_metric_meets_threshold(summary: dict[str, Any], metric: str) -> None:
+@pytest.mark.parametrize(("scope", "metric"), GATES)
+def test_metric_meets_threshold(summary: dict[str, Any], scope: str, metric: str) -> None:
+    got = _scope(summary, scope)[metric]
     failures = "\n".join(f"{f['id']}: {f['why']}" for f in summary["failures"])
-    assert summary[metric] >= THRESHOLDS[metric], f"{metric}={summary[metric]}\n{failures}"
+    assert got >= THRESHOLDS[scope][metric], f"{scope} {metric}={got}\n{failures}"
 
 
 @pytest.mark.slow
-def test_no_personal_data_leaks(summary: dict[str, Any]) -> None:
-    assert summary["pii_leaks"] <= THRESHOLDS["pii_leaks"]
+@pytest.mark.parametrize("scope", list(THRESHOLDS))
+def test_no_personal_data_leaks(summary: dict[str, Any], scope: str) -> None:
+    assert _scope(summary, scope)["pii_leaks"] <= THRESHOLDS[scope]["pii_leaks"]
 
 
 def test_unknown_case_file_is_accepted(tmp_path: Path, bundled_assistant: Assistant) -> None:

@@ -8,6 +8,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import DocumentError
+from ingestion.chunking import chunk_blocks
 from ingestion.loaders import load
 
 
@@ -121,3 +122,17 @@ def test_markdown_heading_path_lists_and_table_rows(tmp_path: Path) -> None:
         "table_row",
     ]
     assert doc.blocks[-1].text == "Nr: 1; Naam: AVE"
+
+
+def test_section_references_leave_the_text_for_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "kb.md"
+    path.write_text(
+        "# Kennisbank\n\n## Duur\n\nEen huisverbod duurt tien dagen.\n\n"
+        "Bronnen: https://example.org/a, https://example.org/b\n",
+        encoding="utf-8",
+    )
+    blocks = load(path).blocks
+    assert [b.kind for b in blocks] == ["heading", "heading", "paragraph", "references"]
+    chunks = chunk_blocks(blocks, {"title": "Kennisbank"}, lambda t: len(t.split()), 100, 0)
+    assert len(chunks) == 1 and "example.org" not in chunks[0].page_content
+    assert chunks[0].metadata["references"] == "https://example.org/a https://example.org/b"

@@ -1,4 +1,4 @@
-"""The Dutch rule sets for acute danger, prompt injection and the assistant's domain."""
+"""Acute danger, prompt injection and the assistant's domain, read from the question rules."""
 
 import pytest
 
@@ -13,6 +13,11 @@ EMERGENCIES = [
     "Het kind bloedt en de moeder slaat het op dit moment",
     "Moeder belde net: vader heeft een pistool en dreigt",
     "Mijn cliënt wil zelfmoord plegen, wat moet ik doen?",
+    "Een leerling vertelt dat haar vader haar moeder gisteravond heeft gewurgd",
+    "hij heeft me vorige week bij mijn keel gegrepen en mijn keel dichtgeknepen",
+    "Het kind durft niet naar huis, vader heeft gedreigd haar dood te maken",
+    "Mijn buurvrouw wordt door haar man opgesloten",
+    "Ze zei dat hij een mes onder het bed heeft liggen",
 ]
 POLICY = [
     "Wat is acute onveiligheid volgens het afwegingskader?",
@@ -21,6 +26,9 @@ POLICY = [
     "Welke stappen van de meldcode mag ik overslaan bij acuut gevaar?",
     "Wat moet ik doen als een ouder dreigt met geweld, volgens de meldcode?",
     "Wat zegt het beleid over wapenbezit en de kindcheck?",
+    "Wat moet ik volgens de meldcode doen als een kind niet naar huis durft?",
+    "Hoe lang duurt een huisverbod?",
+    "Een leerling heeft blauwe plekken, wat moet ik doen?",
 ]
 
 

@@ -1,0 +1,101 @@
+"""Table-driven tests of the question rules (assistant/questions/rules.yaml)."""
+
+import pytest
+
+from assistant.questions.phrases import find, matches_rule
+from assistant.questions.understand import is_case, step_done, understand
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "found"),
+    [
+        ("Ik zag blauwe plekken op zijn arm", "blauwe plek*", True),
+        ("Hij sluit haar op in de kamer", "sluit * op", True),
+        ("Hij sluit haar elke avond op", "sluit * op", False),
+        ("Ze sluiten de deur", "sluit * op", False),
+        ("wapenbezit in de kindcheck", "wapen", False),
+        ("een wapen in huis", "wapen", True),
+    ],
+)
+def test_phrases_match_on_word_boundaries(text: str, phrase: str, found: bool) -> None:
+    assert (find(text, [phrase]) is not None) is found
+
+
+def test_a_rule_needs_every_group_in_any_order() -> None:
+    rule = [["gesproken", "besproken"], ["ouders", "moeder"]]
+    assert matches_rule("met de ouders gesproken", rule)
+    assert matches_rule("gesproken met de ouders", rule)
+    assert not matches_rule("met de ouders gebeld", rule)
+
+
+STEPS = [
+    ("Ik heb met de ouders gesproken, wat nu?", 3),
+    ("Gesproken met de moeder. Wat is de volgende stap?", 3),
+    ("Na het gesprek met de cliënt twijfel ik nog. Wat komt er hierna?", 3),
+    ("met collega overlegd en signalen op papier, volgende stap?", 2),
+    ("Ik heb Veilig Thuis gebeld voor advies, wat moet ik nu?", 2),
+    ("De signalen heb ik in kaart gebracht, en nu?", 1),
+    ("We hebben het samen afgewogen, en nu", 4),
+    ("Ik heb besloten te melden, wat dan?", 5),
+]
+
+
+@pytest.mark.parametrize(("text", "done"), STEPS)
+def test_step_done_in_any_word_order_and_tense(text: str, done: int) -> None:
+    assert step_done(text) == done
+
+
+@pytest.mark.parametrize(("text", "done"), STEPS)
+def test_next_step_becomes_the_retrieval_query(text: str, done: int) -> None:
+    reading = understand(text)
+    if done < 5:
+        assert reading.next_step == done + 1
+        assert f"stap {done + 1}" in reading.query
+    else:
+        assert reading.next_step is None
+
+
+def test_a_named_step_is_not_guessed() -> None:
+    assert understand("Wat houdt stap 2 in en wat komt daarna?").next_step is None
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("Jayden (7) komt met blauwe plekken op school. Wat moet ik doen?", True),
+        ("Een leerling schrikt als vader haar ophaalt, wat nu?", True),
+        ("Mijn cliënt drinkt veel en er zijn twee kleine kinderen thuis, moet ik iets doen?", True),
+        ("Wat moet ik doen volgens de meldcode?", False),
+        ("Er zijn blauwe plekken gezien.", False),
+    ],
+)
+def test_case_descriptions(text: str, case: bool) -> None:
+    assert is_case(text) is case
+    assert ("case" in understand(text).kinds) is case
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Wat doet een aandachtsfunctionaris eigenlijk?", "definition"),
+        ("Noem de stappen van de meldcode", "list"),
+        ("Mag ik zonder toestemming melden?", "may_i"),
+        ("Ben ik verplicht om te melden?", "must_i"),
+    ],
+)
+def test_kinds(text: str, kind: str) -> None:
+    assert kind in understand(text).kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("nummer veilig thuis?", "phone"),
+        ("Hoeveel subsidie krijgt Oss, welk bedrag?", "amount"),
+        ("Wat zijn de openingstijden van het veiligheidshuis?", "time"),
+        ("Sinds wanneer is de meldcode verplicht?", "date"),
+        ("Wat is een huisverbod?", None),
+    ],
+)
+def test_specific_fact_questions(text: str, fact: str | None) -> None:
+    assert understand(text).fact == fact
