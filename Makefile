@@ -26,6 +26,7 @@ test: install
 	$(BIN)/pytest -q
 
 bench: install
+	$(BIN)/python benchmarks/embeddings.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/load.py

@@ -18,6 +18,7 @@ class Source(BaseModel):
     url: str = ""
     kind: str = ""
     date: str = ""
+    references: list[str] = Field(default_factory=list)
 
 
 class Passage(Source):
@@ -43,3 +44,14 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+    dropped: list[str] = Field(
+        default_factory=list,
+        exclude=True,
+        description="llm mode: generated sentences the grounding check held back (not shown).",
+    )
+    fallback: str = Field(
+        "",
+        exclude=True,
+        description="llm mode: why the answer is extractive or cut short "
+        "(unreachable, timeout, error, ungrounded); empty when the model's answer stands.",
+    )

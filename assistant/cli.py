@@ -218,7 +218,12 @@ def telegram() -> None:
 @main.command(name="eval")
 @click.option("--qa", "qa", multiple=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--k", default=5, show_default=True, help="Aantal passages voor hit@k.")
-@click.option("--mode", type=click.Choice(["extractive", "llm"]), default=None)
+@click.option(
+    "--mode",
+    type=click.Choice(["extractive", "llm"]),
+    default=None,
+    help="Antwoordmodus; llm gebruikt het ingestelde taalmodel en telt tegengehouden zinnen.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Eén JSON-object als uitvoer.")
 @click.option("--report", type=click.Path(path_type=Path), default=None, help="Map voor rapport.")
 @click.option("--ablate", is_flag=True, help="Vergelijk lexicaal, dense en hybride.")

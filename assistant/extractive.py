@@ -1,25 +1,28 @@
-"""Extractive answers: the source sentences that answer best, each marked with its [n]."""
+"""Extractive answers: the best passage's answering sentences first, whole lists, little else."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant import messages, sentences
 from assistant.answer import Passage
-from assistant.lexical import LexicalIndex
+from assistant.questions.understand import Reading, defines, has_fact
+from assistant.retrieval.lexical import LexicalIndex
 
-_LIST_LINE = re.compile(r"^\s*(?:[-*•▪]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
-_LIST_INTENT = re.compile(
-    r"\b(stappen|fasen|fases|principes|basisprincipes|kerntaken|uitgangspunten|onderdelen|"
-    r"lijst|noem|opsomming|momenten|pijlers|afwegingen|vormen|taken|lijnen|welke\s+\w+\s+zijn|"
-    r"wat\s+zijn\s+de|basisstructuur|bestaat\s+uit|waaruit)\b",
-    re.IGNORECASE,
-)
-
+_LIST_LINE = re.compile(r"^\s*(?:[-*•▪◦✔✓–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _REFERS_BACK = re.compile(
     r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
     r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
 )
-_NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:")
+_NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:", "Dit document is een samenvatting")
+_MAX_WORDS = 120
+_MAX_DIRECT = 4
+_DIRECT_SHARE, _EXTRA_SHARE = 0.55, 0.7  # of the best unit's score
+_FACT_SENSE = 0.6  # meaning a fact sentence needs when few question words occur in it
+_MAX_EXTRA = 2
+_MAX_SEE_ALSO = 2
+
+NextPassage = Callable[[Passage], Passage | None]
 
 
 @dataclass
@@ -30,14 +33,24 @@ class Unit:
     position: int
     text: str
     score: float
+    is_list: bool = False
+    sense: float = 0.0
 
 
 def body_of(passage: Passage) -> str:
     """Passage text without its heading line."""
-    text = passage.text
+    return strip_heading(passage.text, passage.section or passage.title)
+
+
+def strip_heading(text: str, heading: str) -> str:
+    """A chunk's text without the heading line the chunker put first."""
     first, sep, rest = text.partition("\n\n")
-    heading_line = passage.section or passage.title
-    return rest if sep and heading_line and first.strip() == heading_line.strip() else text
+    return rest if sep and heading and first.strip() == heading.strip() else text
+
+
+def sentences_of(body: str) -> list[str]:
+    """The sentences and list items an answer can quote from a passage body."""
+    return [t for t, _ in _raw_units(body, keep_lists=False) if not t.startswith(_NOT_CONTENT)]
 
 
 def _units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
@@ -69,8 +82,62 @@ def _raw_units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
             if _LIST_LINE.match(line):
                 units.append((line, False))
             else:
-                units.extend((s.strip(), False) for s in _SENTENCE_END.split(line) if s.strip())
+                units.extend((s, False) for s in sentences.split(line))
     return units
+
+
+Meaning = Callable[[str], float | None]
+SameMeaning = Callable[[str, str], bool]
+_MEANING_FLOOR, _MEANING_SPAN = 0.78, 0.12  # e5 cosines of unrelated / answering sentences
+
+
+def _meaning(text: str, meaning: Meaning | None) -> float:
+    """How well a unit answers by meaning (0..1), from its sentences' kept vectors."""
+    if meaning is None:
+        return 0.0
+    scores = [meaning(s) for s in sentences_of(text)]
+    best = max((s for s in scores if s is not None), default=None)
+    return 0.0 if best is None else min(1.0, max(0.0, (best - _MEANING_FLOOR) / _MEANING_SPAN))
+
+
+def _candidates(
+    question: str,
+    passages: list[Passage],
+    lexical: LexicalIndex,
+    reading: Reading | None,
+    meaning: Meaning | None = None,
+) -> list[Unit]:
+    """Every unit of every passage, scored against the question."""
+    wants_list = reading is not None and "list" in reading.kinds
+    top = max((p.score for p in passages), default=0.0) or 1.0
+    out: list[Unit] = []
+    for rank, passage in enumerate(passages):
+        heading_cover = lexical.coverage(question, passage.section + " " + passage.title)
+        prior = 0.4 * passage.score / top if meaning else 0.15 / (rank + 1)
+        units = _units(body_of(passage), keep_lists=wants_list)
+        for position, (text, is_list) in enumerate(units):
+            if text.startswith(_NOT_CONTENT):
+                continue
+            cover = lexical.coverage(question, text)
+            sense = _meaning(text, meaning)
+            lead_in = position + 1 < len(units) and units[position + 1][1] and text.endswith(":")
+            bonus = 0.25 if is_list and wants_list else 0.0
+            score = cover + sense + 0.3 * heading_cover + prior + bonus + (0.1 if lead_in else 0.0)
+            if reading is not None:
+                score += _kind_bonus(text, passage, reading)
+                if reading.fact and not has_fact(text, reading.fact):
+                    score *= 0.3  # a number question is answered by a sentence with that number
+            relevant = cover > 0 or sense > 0.3 or is_list
+            out.append(Unit(rank, position, text, score if relevant else 0.0, is_list, sense))
+    return out
+
+
+def _kind_bonus(text: str, passage: Passage, reading: Reading) -> float:
+    """What the kind of question asks of a sentence: a definition, the next step's section."""
+    bonus = 0.3 if "definition" in reading.kinds and defines(text) else 0.0
+    if reading.next_step and f"stap {reading.next_step}" in passage.section.lower():
+        bonus += 0.5
+    return bonus
 
 
 def select(
@@ -79,59 +146,137 @@ def select(
     lexical: LexicalIndex,
     max_units: int = 4,
 ) -> list[Unit]:
-    """Pick the units that cover the question best, in a readable order."""
-    wants_list = bool(_LIST_INTENT.search(question))
-    candidates: list[Unit] = []
-    for rank, passage in enumerate(passages):
-        heading_cover = lexical.coverage(question, passage.section + " " + passage.title)
-        prior = 0.15 / (rank + 1)
-        units = _units(body_of(passage), keep_lists=wants_list)
-        for position, (text, is_list) in enumerate(units):
-            if text.startswith(_NOT_CONTENT):
-                continue
-            cover = lexical.coverage(question, text)
-            lead_in = position + 1 < len(units) and units[position + 1][1] and text.endswith(":")
-            bonus = 0.25 if is_list and wants_list else 0.0
-            score = cover + 0.3 * heading_cover + prior + bonus + (0.1 if lead_in else 0.0)
-            candidates.append(Unit(rank, position, text, score if cover > 0 or is_list else 0.0))
-    if not any(c.score > 0 for c in candidates):
-        return []
-    best = sorted(candidates, key=lambda u: u.score, reverse=True)
-    chosen = [best[0]]
-    for unit in best[1:]:
-        if len(chosen) >= max_units or unit.score < 0.5 * best[0].score:
-            break
-        if "\n" in unit.text and any("\n" in c.text for c in chosen):
-            continue
-        chosen.append(unit)
-    chosen = _with_lead_in(chosen, candidates)
+    """The units that cover the question best, in reading order (for citation quotes)."""
+    candidates = _candidates(question, passages, lexical, None)
+    best = sorted((c for c in candidates if c.score > 0), key=lambda u: u.score, reverse=True)
+    chosen = [u for u in best[:max_units] if u.score >= 0.5 * best[0].score] if best else []
     return sorted(chosen, key=lambda u: (u.passage, u.position))
 
 
-def _with_lead_in(chosen: list[Unit], candidates: list[Unit]) -> list[Unit]:
-    """A chosen list brings the sentence that introduces it; a lead-in ending in ':' brings
-    what it introduces."""
-    by_place = {(c.passage, c.position): c for c in candidates}
-    out = list(chosen)
-    for unit in chosen:
-        if "\n" in unit.text:
-            neighbour = by_place.get((unit.passage, unit.position - 1))
-        elif unit.text.endswith(":"):
-            neighbour = by_place.get((unit.passage, unit.position + 1))
-        else:
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _content(text: str, lexical: LexicalIndex) -> set[str]:
+    return set(lexical.tokens(text))
+
+
+def _novel(unit: Unit, said: list[set[str]], lexical: LexicalIndex) -> bool:
+    """True when a unit says more than what is already in the answer (not a near-duplicate)."""
+    terms = _content(unit.text, lexical)
+    return (
+        bool(terms)
+        and all(len(terms & s) / len(terms | s) < 0.5 for s in said)
+        and any(len(terms - s) >= 3 for s in said)
+    )
+
+
+def _direct(best: Unit, candidates: list[Unit], same: SameMeaning | None) -> list[Unit]:
+    """The best passage's answering units, the best first; a list brings its lead-in."""
+    own = [c for c in candidates if c.passage == best.passage]
+    by_position = {c.position: c for c in own}
+    chosen = [best]
+    for unit in sorted(own, key=lambda u: u.score, reverse=True):
+        if len(chosen) >= _MAX_DIRECT or unit.score < _DIRECT_SHARE * best.score:
+            break
+        if unit is best or (unit.is_list and any(c.is_list for c in chosen)):
             continue
-        if neighbour is not None and neighbour not in out:
-            out.append(neighbour)
-    return out
+        if same is None or not any(same(unit.text, c.text) for c in chosen):
+            chosen.append(unit)
+    for unit in list(chosen):
+        if unit.is_list and (lead := by_position.get(unit.position - 1)) and lead not in chosen:
+            chosen.append(lead)
+        items = by_position.get(unit.position + 1) if unit.text.endswith(":") else None
+        if items is not None and items not in chosen:
+            chosen.append(items)
+    rest = sorted((u for u in chosen if u is not best), key=lambda u: u.position)
+    leads = [u for u in rest if u.position == best.position - 1 and best.is_list]
+    return [*leads, best, *(u for u in rest if u not in leads)]  # the answer first
 
 
-def compose(units: list[Unit]) -> tuple[str, dict[int, list[str]]]:
-    """Render units with [n] markers (n = passage number); returns text and n → quotes."""
+def _continued_list(unit: Unit, passage: Passage, next_passage: NextPassage) -> str:
+    """A list that runs on into the next chunk of the same section, appended whole."""
+    following = next_passage(passage)
+    if following is None or following.section != passage.section:
+        return unit.text
+    items: list[str] = []
+    for line in body_of(following).splitlines():
+        if not _LIST_LINE.match(line.strip()):
+            break
+        items.append(line.strip())
+    return "\n".join([unit.text, *items]) if items else unit.text
+
+
+def compose(
+    question: str,
+    reading: Reading,
+    passages: list[Passage],
+    lexical: LexicalIndex,
+    next_passage: NextPassage,
+    meaning: Meaning | None = None,
+    same: SameMeaning | None = None,
+) -> tuple[str, dict[int, list[str]]]:
+    """The answer text with [n] markers (n = passage number) and, per n, the quoted units."""
+    candidates = _candidates(question, passages, lexical, reading, meaning)
+    ranked = sorted((c for c in candidates if c.score > 0), key=lambda u: u.score, reverse=True)
+    if not ranked:
+        return "", {}
+    best = ranked[0]
+    if reading.fact and (
+        not has_fact(best.text, reading.fact)
+        or (
+            best.sense < _FACT_SENSE
+            and lexical.coverage(question, f"{passages[best.passage].section} {best.text}") < 0.3
+        )
+    ):
+        return "", {}  # the sources do not hold the number, date or amount asked for
+    direct = _direct(best, candidates, same)
+    for unit in direct:
+        if unit.is_list:
+            unit.text = _continued_list(unit, passages[unit.passage], next_passage)
+    said = [_content(u.text, lexical) for u in direct]
+    extra: list[Unit] = []
+    words = sum(_words(u.text) for u in direct)
+    for unit in ranked[1:]:
+        if len(extra) >= _MAX_EXTRA or unit.score < _EXTRA_SHARE * best.score or reading.fact:
+            break
+        if unit.passage == best.passage or unit.is_list or words + _words(unit.text) > _MAX_WORDS:
+            continue
+        repeats = same is not None and any(same(unit.text, u.text) for u in [*direct, *extra])
+        if _novel(unit, said, lexical) and not repeats:
+            extra.append(unit)
+            said.append(_content(unit.text, lexical))
+            words += _words(unit.text)
+    used = {u.passage for u in [*direct, *extra]}
+    see_also = _see_also(passages, used)
     quotes: dict[int, list[str]] = {}
     pieces: list[str] = []
-    for unit in units:
+    for unit in [*direct, *extra]:
         n = unit.passage + 1
         quotes.setdefault(n, []).append(unit.text)
-        pieces.append(f"\n{unit.text} [{n}]\n" if "\n" in unit.text else f"{unit.text} [{n}]")
+        pieces.append(f"\n{unit.text} [{n}]\n" if unit.is_list else f"{unit.text} [{n}]")
     text = " ".join(pieces).replace(" \n", "\n").replace("\n ", "\n").strip()
+    if see_also:
+        pointers = "; ".join(
+            f"{passages[i].title} — {passages[i].section or passages[i].title} [{i + 1}]"
+            for i in see_also
+        )
+        text += f"\n\n{messages.SEE_ALSO}: {pointers}"
+    if "case" in reading.kinds:
+        text += f"\n\n{messages.WEGWIJZER_TIP}"
     return text, quotes
+
+
+def _see_also(passages: list[Passage], used: set[int]) -> list[int]:
+    """Other relevant passages (close to the best in retrieval score), one per section."""
+    seen = {(passages[i].doc_id, passages[i].section) for i in used}
+    top = max((p.score for p in passages), default=0.0)
+    out: list[int] = []
+    for i, passage in enumerate(passages[:4]):
+        key = (passage.doc_id, passage.section)
+        close = passage.score >= 0.75 * top
+        if i in used or key in seen or not close or len(out) >= _MAX_SEE_ALSO:
+            continue
+        seen.add(key)
+        out.append(i)
+    return out

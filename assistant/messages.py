@@ -20,3 +20,8 @@ EMPTY_QUESTION = (
     "De vraag is leeg. Typ een vraag over huiselijk geweld, kindermishandeling of de meldcode."
 )
 LONG_QUESTION = "De vraag is te lang (meer dan {limit} tekens). Maak de vraag korter."
+SEE_ALSO = "Zie ook"
+WEGWIJZER_TIP = (
+    "Loop de stappen samen door met de Meldcode-wegwijzer; overleg met je aandachtsfunctionaris "
+    "of bel Veilig Thuis (0800-2000) voor advies, ook bij twijfel."
+)

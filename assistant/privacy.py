@@ -2,7 +2,11 @@
 
 import re
 
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}[ ]?[A-Z]{4}(?:[ ]?\d{4}){2}[ ]?\d{2}\b")
+from stdnum import iban
+from stdnum.nl import bsn
+
+# IBAN-shaped: country, check digits, groups of four (spaced or not); stdnum decides
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?)\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[ -]?(?:\(0\))?(?:\d[ -]?){8}\d\b")
 _NINE_DIGITS = re.compile(
@@ -26,17 +30,19 @@ _NAME = re.compile(
 )
 
 
-def passes_elfproef(digits: str) -> bool:
-    """True when nine digits pass the BSN 11-proef."""
-    if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
-    return (total - int(digits[8])) % 11 == 0
+def _iban(shaped: str) -> str:
+    """[IBAN] for the longest valid IBAN shaped starts with; an invalid one stays as written."""
+    for end in range(len(shaped), 0, -1):
+        if (end == len(shaped) or shaped[end] == " ") and iban.is_valid(
+            shaped[:end],
+            check_country=False,  # checksum and format; stdnum's bank list is partial
+        ):
+            return "[IBAN]" + redact(shaped[end:])
+    return shaped
 
 
 def _bsn(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(1))
-    return "[BSN]" if passes_elfproef(digits) else match.group(0)
+    return "[BSN]" if bsn.is_valid(match.group(1)) else match.group(0)
 
 
 def _name(match: re.Match[str]) -> str:
@@ -45,7 +51,11 @@ def _name(match: re.Match[str]) -> str:
 
 def redact(text: str) -> str:
     """Replace BSN, phone, e-mail, address, IBAN, birth dates and titled names by labels."""
-    text = _IBAN.sub("[IBAN]", text)
+    pieces = _IBAN.split(text)  # odd pieces are IBAN-shaped: their digits are no phone or BSN
+    return "".join(_iban(p) if n % 2 else _redact_rest(p) for n, p in enumerate(pieces))
+
+
+def _redact_rest(text: str) -> str:
     text = _EMAIL.sub("[E-MAIL]", text)
     text = _BIRTH.sub(lambda m: f"{m.group(1)}{m.group(2)}[GEBOORTEDATUM]", text)
     text = _DATE.sub("[DATUM]", text)

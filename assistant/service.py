@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
@@ -14,8 +15,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import extractive, messages
 from assistant.answer import Answer, Citation, Passage, Source, Status
-from assistant.citations import StreamFilter, validate
-from assistant.errors import QuestionError
+from assistant.answering import llm
+from assistant.answering.grounding import Checker, Grounder, grounding_model
+from assistant.citations import validate
+from assistant.errors import LLMUnavailableError, QuestionError
 from assistant.privacy import redact
 from assistant.prompts import render
 from assistant.questions.understand import Reading, is_emergency, is_injection, understand
@@ -89,6 +92,7 @@ def to_passage(doc: Document) -> Passage:
         url=str(m.get("url", "")),
         kind=str(m.get("kind", "")),
         date=str(m.get("date", "")),
+        references=str(m.get("references", "")).split(),
         level=str(m.get("level", "")),
         text=doc.page_content,
         score=float(m.get("score", 0.0)),
@@ -107,6 +111,8 @@ class _Turn:
     status: Status | None = None
     message: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    fallback: str = ""
 
 
 class Assistant:
@@ -121,6 +127,7 @@ class Assistant:
         self.settings = settings
         self.retriever = retriever
         self.chat_model = chat_model
+        self.breaker = llm.Breaker()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Assistant":
@@ -136,10 +143,19 @@ class Assistant:
         )
         chat_model = None
         if settings.answer_mode == "llm":
-            from assistant.llm import make_chat_model
-
-            chat_model = make_chat_model(settings)
+            chat_model = llm.make_chat_model(settings)
         return cls(settings, retriever, chat_model)
+
+    @cached_property
+    def grounder(self) -> Grounder:
+        """The sentence check of llm mode, on the bundled multilingual model."""
+        store = self.retriever.store.embeddings
+        return Grounder(grounding_model(store, self.settings.embedding_threads))
+
+    @cached_property
+    def model_probe(self) -> llm.ModelProbe:
+        """Cached reachability check of the chat model server (for /readyz)."""
+        return llm.ModelProbe(self.settings)
 
     def _prepare(
         self,
@@ -160,8 +176,9 @@ class Assistant:
             resolved = self._condense(question, history)
         else:
             resolved = resolve_follow_up(question, history)
-        turn.reading = reading = understand(_LABEL.sub(" ", resolved))
-        turn.query = reading.query if reading.next_step else _LABEL.sub(" ", resolved)
+        resolved = _LABEL.sub(" ", resolved)
+        turn.reading = reading = understand(resolved)
+        turn.query = reading.query if reading.next_step or "case" in reading.kinds else resolved
         retrieve_query = reading.query + (" acuut gevaar 112" if turn.emergency else "")
         docs = self.retriever.invoke(retrieve_query, filters=filters, mode=mode)
         turn.passages = [to_passage(d) for d in docs]
@@ -193,8 +210,11 @@ class Assistant:
         """Rewrite a follow-up into a standalone question with the chat model."""
         assert self.chat_model is not None
         prompt = render("condense", history="\n".join(f"- {h}" for h in history), question=question)
-        reply = self.chat_model.invoke([HumanMessage(prompt)])
-        return str(reply.content).strip() or question
+        try:
+            reply = llm.invoke(self.chat_model, [HumanMessage(prompt)], self.breaker)
+        except LLMUnavailableError:
+            return resolve_follow_up(question, history)
+        return reply.strip() or question
 
     def _llm_messages(self, turn: _Turn) -> list[SystemMessage | HumanMessage]:
         numbered = "\n\n".join(
@@ -236,6 +256,8 @@ class Assistant:
             citations=citations,
             passages=turn.passages,
             timings=turn.timings,
+            dropped=turn.dropped,
+            fallback=turn.fallback,
         )
         digest = hashlib.sha256(turn.question.encode()).hexdigest()[:10]
         log.info(
@@ -249,8 +271,24 @@ class Assistant:
         return answer
 
     def _extractive_text(self, turn: _Turn) -> tuple[str, dict[int, list[str]]]:
-        units = extractive.select(turn.query, turn.passages, self.retriever.lexical)
-        return extractive.compose(units)
+        assert turn.reading is not None
+        retriever, query = self.retriever, turn.query
+        return extractive.compose(
+            query,
+            turn.reading,
+            turn.passages,
+            retriever.lexical,
+            self._next_passage,
+            lambda sentence: retriever.meaning(query, sentence),
+            retriever.same_meaning,
+        )
+
+    def _next_passage(self, passage: Passage) -> Passage | None:
+        """The passage that follows this one in its document, if any."""
+        docs = self.retriever.documents_of(passage.doc_id)
+        ids = [d.id for d in docs]
+        i = ids.index(passage.chunk_id) if passage.chunk_id in ids else -1
+        return to_passage(docs[i + 1]) if 0 <= i < len(docs) - 1 else None
 
     def ask(
         self,
@@ -268,7 +306,7 @@ class Assistant:
             if self.chat_model is None:
                 raw, quotes = self._extractive_text(turn)
             else:
-                raw = str(self.chat_model.invoke(self._llm_messages(turn)).content)
+                raw, quotes = self._llm_text(turn)
         turn.timings["total_ms"] = (time.perf_counter() - started) * 1000
         return self._finish(turn, raw, quotes)
 
@@ -278,20 +316,61 @@ class Assistant:
         """Yield text pieces as they are produced, then the final Answer."""
         if self.chat_model is None or self.settings.answer_mode != "llm":
             answer = await asyncio.to_thread(self.ask, question, history, filters)
-            for piece in re.split(r"(?<=\])\s+", answer.text):
-                yield piece + " "
+            for piece in re.findall(r".*?(?:\]\s*|$)", answer.text, flags=re.DOTALL):
+                if piece:
+                    yield piece  # each cited sentence with the white space after it
             yield answer
             return
         started = time.perf_counter()
         turn = await asyncio.to_thread(self._prepare, question, history, filters, "hybrid")
-        raw = ""
+        streamed, text, quotes = "", "", dict[int, list[str]]()
         if turn.status is None:
-            stream = StreamFilter(len(turn.passages))
-            async for chunk in self.chat_model.astream(self._llm_messages(turn)):
-                raw += str(chunk.content)
-                if visible := stream.feed(str(chunk.content)):
-                    yield visible
-            if rest := stream.flush():
-                yield rest
+            if turn.emergency:
+                streamed = f"{messages.EMERGENCY}\n\n"
+                yield streamed
+            checker = self._checker(turn)
+            try:
+                async for chunk in llm.astream(
+                    self.chat_model, self._llm_messages(turn), self.breaker
+                ):
+                    if shown := await asyncio.to_thread(checker.feed, chunk):
+                        streamed += shown
+                        yield shown
+                if shown := await asyncio.to_thread(checker.flush):
+                    streamed += shown
+                    yield shown
+            except LLMUnavailableError as exc:
+                turn.fallback = llm.reason(exc.__cause__ or exc)
+            text, quotes = await asyncio.to_thread(self._checked, turn, checker)
         turn.timings["total_ms"] = (time.perf_counter() - started) * 1000
-        yield self._finish(turn, raw, {})
+        answer = self._finish(turn, text, quotes)
+        done = streamed.rstrip()
+        rest = answer.text[len(done) :] if answer.text.startswith(done) else ""
+        if rest := rest.lstrip() if done else rest:
+            yield rest
+        yield answer
+
+    def _checker(self, turn: _Turn) -> Checker:
+        return self.grounder.checker(turn.passages, self.retriever.lexical)
+
+    def _llm_text(self, turn: _Turn) -> tuple[str, dict[int, list[str]]]:
+        """The model's answer with every sentence checked; extractive when it fails or all drop."""
+        assert self.chat_model is not None
+        checker = self._checker(turn)
+        try:
+            checker.feed(llm.invoke(self.chat_model, self._llm_messages(turn), self.breaker))
+            checker.flush()
+        except LLMUnavailableError as exc:
+            turn.fallback = llm.reason(exc.__cause__ or exc)
+        return self._checked(turn, checker)
+
+    def _checked(self, turn: _Turn, checker: Checker) -> tuple[str, dict[int, list[str]]]:
+        """What passed the check, or the extractive answer when nothing did."""
+        turn.dropped = checker.dropped
+        if checker.text:
+            return checker.text, checker.quotes
+        text, quotes = self._extractive_text(turn)
+        if turn.fallback:  # the model failed: say so above the source sentences
+            return (f"{llm.UNAVAILABLE}\n\n{text}" if text else ""), quotes
+        turn.fallback = "ungrounded"
+        return text, quotes

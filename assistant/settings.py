@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         "", description="Text put before a passage when embedding it (e5 models: 'passage: ')."
     )
     chunk_size: int = Field(
-        240, ge=32, le=512, description="Maximum chunk length in model tokens (heading included)."
+        300, ge=32, le=512, description="Maximum chunk length in model tokens (heading included)."
     )
     chunk_overlap: int = Field(30, ge=0, description="Token overlap when a long block is split.")
     chroma_host: str | None = Field(
@@ -53,8 +53,8 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "score"] = Field(
         "score", description="How the lexical and dense rankings are combined."
     )
-    lexical_weight: float = Field(0.95, ge=0, description="Weight of the BM25 (lexical) leg.")
-    dense_weight: float = Field(0.05, ge=0, description="Weight of the embedding (dense) leg.")
+    lexical_weight: float = Field(0.5, ge=0, description="Weight of the BM25 (lexical) leg.")
+    dense_weight: float = Field(0.5, ge=0, description="Weight of the embedding (dense) leg.")
     compound_split: bool = Field(
         True, description="Split Dutch compounds (kindermishandeling) for the lexical leg."
     )

@@ -1,4 +1,5 @@
-"""Ingest benchmark: full ingest vs bare embedding of the same chunks, and an unchanged re-run.
+"""Ingest benchmark (bundled e5 model): full ingest vs bare embedding of the same chunks, and an
+unchanged re-run.
 
 Usage: .venv/bin/python benchmarks/ingest.py [--corpus corpus]
 """
@@ -11,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.retrieval.embeddings import SentenceTransformerEmbeddings
+from assistant.retrieval.embeddings import BundledEmbeddings
 from assistant.retrieval.store import open_store
 from assistant.settings import Settings
 from ingestion.pipeline import ingest
@@ -22,7 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     args = parser.parse_args()
-    embeddings = SentenceTransformerEmbeddings("all-MiniLM-L6-v2")
+    embeddings = BundledEmbeddings()
     embeddings.embed_documents(["opwarmen"])  # load the model outside the timings
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", corpus_dir=args.corpus, _env_file=None)  # type: ignore[call-arg]

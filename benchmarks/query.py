@@ -15,14 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retrieval.embeddings import SentenceTransformerEmbeddings
-from assistant.retrieval.store import bump_generation, open_store
+from assistant.retrieval.embeddings import BundledEmbeddings, IndexEmbeddings
+from assistant.retrieval.store import add_embedded, bump_generation, open_store
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingestion.pipeline import ingest
 
 QUESTIONS = [
     "Wat is de volgende stap na overleg met een collega?",
+    "nummer veilig thuis?",
+    "hoe lang mag hij niet thuis komen",
+    "Een leerling heeft blauwe plekken en schrikt van mij. Wat moet ik doen?",
     "Hoe lang duurt een huisverbod?",
     "Wat is de ambitie van Oss voor 2030?",
     "Wie stuurt het programma ViA aan?",
@@ -64,7 +67,7 @@ def measure(assistant: Assistant, rounds: int) -> dict[str, float]:
     return {"ask_p50": ask50, "ask_p95": ask95, "floor_p50": floor50, "floor_p95": floor95}
 
 
-def synthetic(settings: Settings, embeddings: SentenceTransformerEmbeddings, n: int) -> None:
+def synthetic(settings: Settings, embeddings: IndexEmbeddings, n: int) -> None:
     """Fill a collection with n chunks: corpus-like text, random unit vectors (no model time)."""
     store = open_store(settings, embeddings, create=True)
     vocabulary = (
@@ -77,11 +80,12 @@ def synthetic(settings: Settings, embeddings: SentenceTransformerEmbeddings, n: 
         texts = [" ".join(rng.choices(vocabulary, k=60)) for _ in range(size)]
         vectors = np.random.default_rng(start).normal(size=(size, 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        store._collection.add(
-            ids=[f"s{start + i}" for i in range(size)],
-            documents=texts,
-            embeddings=vectors,
-            metadatas=[
+        add_embedded(
+            store,
+            [f"s{start + i}" for i in range(size)],
+            texts,
+            vectors,
+            [
                 {
                     "doc_id": f"synthetisch-{(start + i) // 50}",
                     "title": "Synthetisch",
@@ -99,7 +103,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    embeddings = SentenceTransformerEmbeddings("all-MiniLM-L6-v2")
+    embeddings = BundledEmbeddings()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         bundled = Settings(data_dir=Path(tmp) / "b", corpus_dir=Path("corpus"), _env_file=None)  # type: ignore[call-arg]

@@ -1,6 +1,7 @@
 """Runs eval cases through Assistant.ask and aggregates the metrics; `via eval` calls run_cli."""
 
 import json
+import statistics
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ class CaseResult:
     citations: int = 0
     supported: int = 0
     latency_ms: float = 0.0
+    words: int = 0
+    has_list: bool = False
+    first_sentence: bool = False
+    redundant: int = 0
     dropped: int = 0
     fallback: str = ""
     leaks: list[str] = field(default_factory=list)
@@ -66,6 +71,12 @@ def run_case(assistant: Assistant, case: Case, k: int, mode: Mode) -> CaseResult
         missing = [i[0] for i in case.must_include if not metrics.contains_any(answer.text, i)]
         if missing:
             result.why.append(f"ontbreekt: {', '.join(missing)}")
+    if answer.status == "answered":
+        result.words, result.has_list = metrics.answer_words(answer), metrics.has_list(answer)
+        result.first_sentence = metrics.first_sentence_answers(case, answer)
+        result.redundant = metrics.redundant_pairs(answer, assistant.retriever.sentence_vector)
+        if result.redundant:
+            result.why.append(f"{result.redundant} zinnen zeggen hetzelfde")
     result.citations_valid, result.citations = metrics.citation_validity(answer)
     result.leaks = metrics.pii_leaks(case, answer)
     if result.leaks:
@@ -77,9 +88,14 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
 
 
+def _median(values: list[int]) -> float:
+    return float(statistics.median(values)) if values else 0.0
+
+
 def summarize(results: list[CaseResult]) -> dict[str, Any]:
     """Aggregate metrics; retrieval metrics over cases with evidence."""
     with_evidence = [r for r in results if r.has_evidence]
+    answered = [r for r in results if r.status == "answered"]
     answers = [r for r in results if r.expect != "refuse"]
     cited = sum(r.citations for r in results)
     cited_evidence = sum(r.citations for r in with_evidence)
@@ -100,6 +116,11 @@ def summarize(results: list[CaseResult]) -> dict[str, Any]:
         if cited_evidence
         else 1.0,
         "pii_leaks": sum(len(r.leaks) for r in results),
+        "answer_words_median": _median([r.words for r in answered if not r.has_list]),
+        "redundancy": sum(r.redundant for r in answered),
+        "first_sentence_answers": _mean(
+            [float(r.first_sentence) for r in answered if r.expect == "answer"]
+        ),
         "latency_ms": {
             "p50": round(metrics.percentile(latencies, 50), 1),
             "p95": round(metrics.percentile(latencies, 95), 1),
@@ -175,6 +196,9 @@ _COLUMNS = [
     "citation_validity",
     "citation_support",
     "pii_leaks",
+    "answer_words_median",
+    "redundancy",
+    "first_sentence_answers",
 ]
 
 

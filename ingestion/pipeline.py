@@ -15,6 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.indexing import index
 
 from assistant.errors import DocumentError
+from assistant.retrieval import sentence_index
 from assistant.retrieval.embeddings import IndexEmbeddings, make_embeddings
 from assistant.retrieval.store import (
     bump_generation,
@@ -24,6 +25,7 @@ from assistant.retrieval.store import (
     fetch_all,
     index_mismatch,
     open_store,
+    sentence_keys,
 )
 from assistant.settings import Settings
 from ingestion.chunking import chunk_blocks
@@ -52,6 +54,7 @@ class IngestReport:
     deleted: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     chunks: int = 0
+    sentences: int = 0
     rebuilt: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,6 +65,7 @@ class IngestReport:
             "unchanged": len(self.unchanged),
             "deleted": len(self.deleted),
             "chunks": self.chunks,
+            "sentences": self.sentences,
             "rebuilt": self.rebuilt,
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
         }
@@ -223,7 +227,8 @@ def ingest(
             report.deleted.append(source)
             changed = True
             note("deleted", source)
-    if changed or rebuild:
-        bump_generation(store, f"{datetime.now(UTC).isoformat()}-{uuid.uuid4().hex[:8]}")
     report.chunks = count(store)
+    if changed or rebuild or (report.chunks and not sentence_keys(store)):
+        report.sentences = sentence_index.update(store, embeddings)
+        bump_generation(store, f"{datetime.now(UTC).isoformat()}-{uuid.uuid4().hex[:8]}")
     return report

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse
 
 from assistant.answer import Answer
-from assistant.api.runtime import Limited, Runtime, RuntimeDep
+from assistant.api.runtime import Authorized, Limited, Runtime, RuntimeDep
 from assistant.api.schemas import AskRequest, AskResponse, Problem
 from assistant.errors import ViaError
 from assistant.service import check_question
@@ -53,7 +53,9 @@ def respond(rt: Runtime, session_id: str, question: str, answer: Answer) -> AskR
     )
 
 
-@router.post("/ask", response_model=AskResponse, dependencies=[Limited], responses=ERRORS)
+@router.post(
+    "/ask", response_model=AskResponse, dependencies=[Authorized, Limited], responses=ERRORS
+)
 def ask(body: AskRequest, rt: RuntimeDep) -> AskResponse:
     """Beantwoord één vraag uit de bronnen, met bronvermelding."""
     check_filters(body.filters)
@@ -64,15 +66,20 @@ def ask(body: AskRequest, rt: RuntimeDep) -> AskResponse:
     return respond(rt, session_id, body.question, answer)
 
 
-def sse(event: str, data: object) -> str:
-    """One Server-Sent Event."""
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+def sse(event: str, data: object) -> dict[str, str]:
+    """One Server-Sent Event with JSON data, for EventSourceResponse."""
+    return {"event": event, "data": json.dumps(data, ensure_ascii=False)}
+
+
+def event_stream(events: AsyncIterator[dict[str, str]]) -> EventSourceResponse:
+    """Events framed by sse-starlette, lines ending in '\\n' as the web chat reads them."""
+    return EventSourceResponse(events, sep="\n")
 
 
 @router.post(
     "/ask/stream",
-    dependencies=[Limited],
-    response_class=StreamingResponse,
+    dependencies=[Authorized, Limited],
+    response_class=EventSourceResponse,
     responses={
         200: {
             "content": {"text/event-stream": {}},
@@ -81,7 +88,7 @@ def sse(event: str, data: object) -> str:
         **ERRORS,
     },
 )
-async def ask_stream(body: AskRequest, rt: RuntimeDep) -> StreamingResponse:
+async def ask_stream(body: AskRequest, rt: RuntimeDep) -> EventSourceResponse:
     """Beantwoord één vraag als Server-Sent Events: tekststukken, dan het volledige antwoord."""
     check_filters(body.filters)
     question = check_question(body.question, rt.settings.max_question_chars)
@@ -91,7 +98,7 @@ async def ask_stream(body: AskRequest, rt: RuntimeDep) -> StreamingResponse:
     pieces = assistant.astream(question, history, body.filters)
     first = await anext(pieces)  # errors before the first piece still get a proper status
 
-    async def events() -> AsyncIterator[str]:
+    async def events() -> AsyncIterator[dict[str, str]]:
         item: str | Answer = first
         try:
             while True:
@@ -105,8 +112,4 @@ async def ask_stream(body: AskRequest, rt: RuntimeDep) -> StreamingResponse:
             rt.metrics.errors.labels(type(exc).__name__).inc()
             yield sse("error", {"detail": str(exc)})
 
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return event_stream(events())

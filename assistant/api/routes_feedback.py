@@ -5,13 +5,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException
 
 from assistant.api.routes_ask import ERRORS
-from assistant.api.runtime import Limited, RuntimeDep, maintainer_key
+from assistant.api.runtime import Authorized, Limited, RuntimeDep, maintainer_key
 from assistant.api.schemas import FeedbackRequest
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
 
 
-@router.post("", dependencies=[Limited], responses={**ERRORS, 404: ERRORS[422]})
+@router.post("", dependencies=[Authorized, Limited], responses={**ERRORS, 404: ERRORS[422]})
 def feedback(body: FeedbackRequest, rt: RuntimeDep) -> dict[str, bool]:
     """Sla een 👍 of 👎 op bij een antwoord uit dit gesprek."""
     stored = rt.database.add_feedback(body.session_id, body.answer_id, body.rating, body.comment)

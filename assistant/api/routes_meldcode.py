@@ -2,19 +2,17 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from assistant.answer import Passage
 from assistant.api.routes_ask import ERRORS, new_session_id, respond
-from assistant.api.runtime import Limited, RuntimeDep, api_key
+from assistant.api.runtime import Authorized, Limited, RuntimeDep
 from assistant.api.schemas import SESSION_PATTERN, AskResponse
 from assistant.meldcode import NodeView, ask_in_step, default_flow, parse_state, resolve_sources
 from assistant.service import check_question
 
-router = APIRouter(
-    prefix="/v1/meldcode", tags=["meldcode-wegwijzer"], dependencies=[Depends(api_key)]
-)
+router = APIRouter(prefix="/v1/meldcode", tags=["meldcode-wegwijzer"], dependencies=[Authorized])
 
 
 class Step(BaseModel):

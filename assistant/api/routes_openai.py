@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 
 from assistant.answer import Answer
-from assistant.api.routes_ask import ERRORS, new_session_id, respond
-from assistant.api.runtime import Limited, RuntimeDep
+from assistant.api.routes_ask import ERRORS, event_stream, new_session_id, respond
+from assistant.api.runtime import Authorized, Limited, RuntimeDep
 from assistant.api.schemas import ChatCompletionRequest
 from assistant.formatting import footnotes
 from assistant.service import check_question
@@ -31,15 +31,21 @@ def _sources_block(answer: Answer) -> str:
     return f"\n\nBronnen:\n{footnotes(answer)}" if answer.citations else ""
 
 
-def _chunk(cid: str, created: int, delta: dict[str, str], finish: str | None = None) -> str:
-    payload = {
+def _chunk(
+    cid: str, created: int, delta: dict[str, str], finish: str | None = None
+) -> dict[str, Any]:
+    return {
         "id": cid,
         "object": "chat.completion.chunk",
         "created": created,
         "model": MODEL,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
-    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+def _data(payload: dict[str, Any]) -> dict[str, str]:
+    """An SSE event with only a data line, as OpenAI streams chunks."""
+    return {"data": json.dumps(payload, ensure_ascii=False)}
 
 
 @router.get("/models", tags=["OpenAI-compatibel"])
@@ -51,7 +57,7 @@ def models() -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions", dependencies=[Limited], responses=ERRORS)
+@router.post("/chat/completions", dependencies=[Authorized, Limited], responses=ERRORS)
 async def chat_completions(body: ChatCompletionRequest, rt: RuntimeDep) -> Any:
     """OpenAI-compatibel: het laatste user-bericht is de vraag, eerdere vormen de context."""
     users = [m.text() for m in body.messages if m.role == "user"]
@@ -88,18 +94,17 @@ async def chat_completions(body: ChatCompletionRequest, rt: RuntimeDep) -> Any:
     pieces = assistant.astream(question, history)
     first = await anext(pieces)
 
-    async def events() -> AsyncIterator[str]:
-        yield _chunk(cid, created, {"role": "assistant", "content": ""})
+    async def events() -> AsyncIterator[dict[str, str]]:
+        yield _data(_chunk(cid, created, {"role": "assistant", "content": ""}))
         item: str | Answer = first
         while isinstance(item, str):
-            yield _chunk(cid, created, {"content": item})
+            yield _data(_chunk(cid, created, {"content": item}))
             item = await anext(pieces)
         stored = await asyncio.to_thread(respond, rt, session_id, question, item)
         if block := _sources_block(item):
-            yield _chunk(cid, created, {"content": block})
-        final = json.loads(_chunk(cid, created, {}, "stop")[len("data: ") :])
-        final.update(_extra(item, session_id, stored.answer_id))
-        yield f"data: {json.dumps(final, ensure_ascii=False)}\n\n"
-        yield "data: [DONE]\n\n"
+            yield _data(_chunk(cid, created, {"content": block}))
+        final = _chunk(cid, created, {}, "stop") | _extra(item, session_id, stored.answer_id)
+        yield _data(final)
+        yield {"data": "[DONE]"}
 
-    return StreamingResponse(events(), media_type="text/event-stream")
+    return event_stream(events())

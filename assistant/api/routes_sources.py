@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, HTTPException
 
 from assistant.api.routes_ask import ERRORS
-from assistant.api.runtime import RuntimeDep, api_key
+from assistant.api.runtime import Authorized, RuntimeDep
 from assistant.api.schemas import PassageDetail, SourceDetail, SourceDocument
 from assistant.service import to_passage
 from assistant.sources import summarize
 
-router = APIRouter(prefix="/v1", tags=["bronnen"], dependencies=[Depends(api_key)])
+router = APIRouter(prefix="/v1", tags=["bronnen"], dependencies=[Authorized])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERRORS[422]}
 
 

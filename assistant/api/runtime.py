@@ -1,5 +1,6 @@
 """What the API app shares between requests: settings, the Assistant, the database, limits."""
 
+import hashlib
 import hmac
 import math
 import threading
@@ -10,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.api.metrics import Metrics
 from assistant.database import Database
-from assistant.ratelimit import RateLimiter
+from assistant.ratelimit import RateLimiter, SQLStorage
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -23,7 +24,10 @@ class Runtime:
     def __init__(self, settings: Settings, assistant: Assistant | None, database: Database) -> None:
         self.settings = settings
         self.database = database
-        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        # counted in the database, so `via serve --workers N` allows the limit once, not N times
+        self.limiter = RateLimiter(
+            settings.rate_limit_per_minute, SQLStorage(engine=database.engine)
+        )
         self.metrics = Metrics()
         self._assistant = assistant
         self._lock = threading.Lock()
@@ -78,11 +82,16 @@ def maintainer_key(rt: RuntimeDep, credentials: Credentials) -> None:
 
 
 Key = Annotated[str | None, Depends(api_key)]
+Authorized = Depends(api_key)
 
 
 def rate_limited(request: Request, rt: RuntimeDep, key: Key) -> None:
     """429 with Retry-After when this key (or client address) asks too often."""
-    who = f"key:{key}" if key else f"ip:{request.client.host if request.client else '-'}"
+    # key is api_key's result; routes also declare Authorized, and FastAPI runs it once
+    if key:  # stored in the database: a digest, never the key itself
+        who = f"key:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+    else:
+        who = f"ip:{request.client.host if request.client else '-'}"
     wait = rt.limiter.check(who)
     if wait > 0:
         raise HTTPException(

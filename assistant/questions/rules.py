@@ -58,6 +58,8 @@ class Rules(_Strict):
     domain: list[str]
     kinds: dict[str, list[Rule]]
     facts: dict[str, list[Rule]]
+    fact_patterns: dict[str, str]
+    definition_verbs: list[str]
     case: Case
     next_step: NextStep
 

@@ -1,6 +1,8 @@
 """What a question is: emergency, injection, in the field, its kinds, and what to retrieve."""
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.questions.phrases import find, matches_any, starts_with
 from assistant.questions.rules import rules
@@ -56,6 +58,21 @@ def step_done(text: str) -> int:
         if matches_any(text, done.rules):
             return done.step
     return 0
+
+
+def has_fact(text: str, kind: str) -> bool:
+    """True when text holds a fact of the kind asked for (phone number, amount, time, ...)."""
+    return _fact_pattern(kind).search(text) is not None
+
+
+@cache
+def _fact_pattern(kind: str) -> re.Pattern[str]:
+    return re.compile(rules().fact_patterns[kind], re.IGNORECASE)
+
+
+def defines(text: str) -> bool:
+    """True when a sentence defines its subject ("De kindcheck is ...")."""
+    return find(text[:80], rules().definition_verbs) is not None
 
 
 def is_case(text: str) -> bool:

@@ -11,12 +11,15 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant import sentences
+from assistant.retrieval import sentence_index
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.store import fetch_all, generation, reachable
 
 Mode = Literal["hybrid", "lexical", "dense"]
 Filters = dict[str, str]
 _RRF_K = 60
+SAME_MEANING = 0.94
 
 
 def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
@@ -48,6 +51,8 @@ class HybridRetriever(BaseRetriever):
     _generation: str | None = PrivateAttr(default=None)
     _checked: float = PrivateAttr(default=0.0)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _sentences: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
+    _queries: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -78,6 +83,7 @@ class HybridRetriever(BaseRetriever):
             self._metas = [dict(m or {}) for m in data["metadatas"]]
             self._position = {cid: i for i, cid in enumerate(self._ids)}
             self._lexical = LexicalIndex(self._texts, compounds=self.compounds)
+            self._sentences = sentence_index.load(self.store)
             self._generation = stamp
 
     @property
@@ -121,8 +127,39 @@ class HybridRetriever(BaseRetriever):
         top = np.argsort(-scores)[:fetch]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The question's embedding (the last few are kept: answering needs it again)."""
+        vector = self._queries.get(query)
+        if vector is None:
+            embedded = self.store.embeddings.embed_query(query)  # type: ignore[union-attr]
+            vector = np.asarray(embedded, dtype=np.float32)
+            with self._lock:
+                if len(self._queries) >= 256:
+                    self._queries.clear()
+                self._queries[query] = vector
+        return vector
+
+    def sentence_vector(self, sentence: str) -> np.ndarray:
+        """A sentence's vector: the one kept at ingest, else embedded now."""
+        vector = self._sentences.get(sentence_index.key(sentence))
+        if vector is None:
+            embedded = self.store.embeddings.embed_documents([sentence])  # type: ignore[union-attr]
+            vector = np.asarray(embedded[0], dtype=np.float32)
+        return vector
+
+    def same_meaning(self, first: str, second: str) -> bool:
+        """True when two sentences say the same (e5: paraphrases of one fact score ≥ 0.94,
+        different sentences on one subject 0.85-0.93)."""
+        a, b = (self.sentence_vector(sentences.split(t)[0] if t else t) for t in (first, second))
+        return float(a @ b) >= SAME_MEANING
+
+    def meaning(self, query: str, sentence: str) -> float | None:
+        """Cosine similarity of a question and an indexed sentence; None when not indexed."""
+        vector = self._sentences.get(sentence_index.key(sentence))
+        return None if vector is None else float(vector @ self.query_vector(query))
+
     def _dense_ranking(self, query: str, fetch: int, filters: Filters | None) -> dict[int, float]:
-        embedding = self.store.embeddings.embed_query(query)  # type: ignore[union-attr]
+        embedding = self.query_vector(query).tolist()
         with reachable():
             hits = self.store.similarity_search_by_vector_with_relevance_scores(
                 embedding, k=fetch, filter=chroma_where(filters)

@@ -141,13 +141,71 @@ def count(store: Chroma) -> int:
     return int(store._collection.count())
 
 
+def add_embedded(
+    store: Chroma,
+    ids: list[str],
+    texts: list[str],
+    vectors: Any,
+    metadatas: list[Any],
+) -> None:
+    """Add passages whose vectors are already computed (benchmarks fill large indexes so)."""
+    store._collection.add(ids=ids, documents=texts, embeddings=vectors, metadatas=list(metadatas))
+
+
 def delete_source(store: Chroma, source: str) -> None:
     """Delete every passage of one source document."""
     store._collection.delete(where={"source": source})
 
 
 def drop_collection(settings: Settings) -> None:
-    """Delete the collection (for --rebuild)."""
+    """Delete the collection and its sentence vectors (for --rebuild)."""
     client = chroma_client(settings)
-    with contextlib.suppress(NotFoundError):
-        client.delete_collection(settings.collection)
+    for name in (settings.collection, sentences_name(settings.collection)):
+        with contextlib.suppress(NotFoundError):
+            client.delete_collection(name)
+
+
+def sentences_name(collection: str) -> str:
+    """Name of the collection that keeps the vectors of a collection's answer sentences."""
+    return f"{collection}-sentences"
+
+
+def _sentences(store: Chroma) -> Any:
+    return store._client.get_or_create_collection(
+        sentences_name(store._collection.name),
+        embedding_function=None,
+        metadata={k: v for k, v in (store._collection.metadata or {}).items() if k != "generation"},
+        configuration={"hnsw": {"space": "cosine"}},
+    )
+
+
+def sentence_keys(store: Chroma) -> set[str]:
+    """Keys of the sentence vectors kept for the collection."""
+    collection, keys, offset = _sentences(store), set[str](), 0
+    while batch := collection.get(include=[], limit=5000, offset=offset)["ids"]:
+        keys.update(batch)
+        offset += len(batch)
+    return keys
+
+
+def put_sentences(store: Chroma, keys: list[str], vectors: list[list[float]]) -> None:
+    """Keep sentence vectors under their keys."""
+    if keys:
+        _sentences(store).upsert(ids=keys, embeddings=vectors)
+
+
+def drop_sentences(store: Chroma, keys: list[str]) -> None:
+    """Forget sentence vectors that no passage uses any more."""
+    if keys:
+        _sentences(store).delete(ids=keys)
+
+
+def sentence_vectors(store: Chroma) -> dict[str, Any]:
+    """Every kept sentence vector by key (a few thousand: they fit in memory)."""
+    collection, out, offset = _sentences(store), dict[str, Any](), 0
+    while True:
+        batch = collection.get(include=["embeddings"], limit=5000, offset=offset)
+        out.update(zip(batch["ids"], batch["embeddings"], strict=True))
+        if len(batch["ids"]) < 5000:
+            return out
+        offset += 5000

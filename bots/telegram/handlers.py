@@ -26,7 +26,7 @@ from assistant.database import Database
 from assistant.errors import FlowError, ViaError
 from assistant.meldcode import Flow, NodeView, ask_in_step, parse_state, resolve_sources
 from assistant.questions.understand import is_emergency
-from assistant.ratelimit import RateLimiter
+from assistant.ratelimit import RateLimiter, SQLStorage
 from assistant.service import Assistant, check_question
 from assistant.settings import Settings
 from assistant.sources import summarize
@@ -80,7 +80,9 @@ class ViaBot:
         self.assistant = assistant
         self.database = database
         self.flow = flow
-        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.limiter = RateLimiter(
+            settings.rate_limit_per_minute, SQLStorage(engine=database.engine)
+        )
 
     # access -------------------------------------------------------------------------------
 
@@ -114,7 +116,7 @@ class ViaBot:
     async def _within_rate(self, update: Update) -> bool:
         """Per-user rate limit; a Dutch wait message when exceeded."""
         user = update.effective_user
-        wait = self.limiter.check(f"{CHANNEL}:{user.id if user else 0}")
+        wait = await asyncio.to_thread(self.limiter.check, f"{CHANNEL}:{user.id if user else 0}")
         if wait > 0 and update.effective_message is not None:
             seconds = math.ceil(wait)
             await self._send(update.effective_message, [texts.RATE_LIMITED.format(seconds=seconds)])

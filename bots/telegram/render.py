@@ -5,14 +5,13 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from assistant import messages
+from assistant import messages, sentences
 from assistant.answer import Answer, Citation, Passage
 from assistant.formatting import where
 from assistant.meldcode import NodeView
 from bots.telegram import texts
 
 LIMIT = 4096
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
 def link(title: str, url: str) -> str:
@@ -48,7 +47,7 @@ def _fit(raw: str, limit: int) -> list[str]:
 def _units(raw: str, limit: int) -> list[str]:
     """Sentences, or words, or fixed slices: units whose escaped form fits the limit."""
     units: list[str] = []
-    for sentence in _SENTENCE_END.split(raw):
+    for sentence in sentences.split(raw):
         if len(escape(sentence)) <= limit:
             units.append(sentence)
             continue

@@ -2,14 +2,17 @@
 
 import asyncio
 import re
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer import Answer
 from assistant.citations import StreamFilter, validate
 from assistant.service import Assistant
+from evals.grounding import passage_numbers
+from tests.llm_standins import ChatStandIn, llm_assistant, running
 
 QUESTION = "Hoe vaak komt de stuurgroep zorg en veiligheid bijeen?"
 
@@ -26,8 +29,24 @@ def test_stream_filter_holds_back_unfinished_markers() -> None:
     assert out == "Stap 3 [1] en  klaar"
 
 
-def _llm_assistant(base: Assistant, reply: str) -> Assistant:
-    return Assistant(base.settings, base.retriever, FakeListChatModel(responses=[reply]))
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[ChatStandIn]:
+    """An OpenAI-compatible stand-in for the hosted model (real HTTP, real langchain client)."""
+    with running(ChatStandIn("openai")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def llm(bundled_assistant: Assistant, stand_in: ChatStandIn) -> Assistant:
+    """The bundled index answering in llm mode through the stand-in."""
+    return llm_assistant(bundled_assistant, stand_in)
+
+
+def meeting_reply(messages: list[dict[str, object]]) -> str:
+    """A supported sentence citing the passage on the meetings, and a marker that points nowhere."""
+    numbered = passage_numbers(str(messages[-1]["content"]))
+    n = next(n for n, text in numbered.items() if "Drie keer per jaar" in text)
+    return f"Drie keer per jaar komt de stuurgroep zorg en veiligheid bijeen [{n}] [8]."
 
 
 markers = st.lists(st.integers(min_value=-2, max_value=12), max_size=6)
@@ -39,10 +58,10 @@ words = st.text(alphabet="abcdefghij klm.", min_size=0, max_size=40)
 )
 @given(parts=st.lists(st.tuples(words, markers), min_size=1, max_size=5))
 def test_llm_citations_always_point_at_retrieved_passages(
-    bundled_assistant: Assistant, parts: list[tuple[str, list[int]]]
+    llm: Assistant, stand_in: ChatStandIn, parts: list[tuple[str, list[int]]]
 ) -> None:
-    reply = " ".join(w + "".join(f"[{n}]" for n in ns) for w, ns in parts)
-    answer = _llm_assistant(bundled_assistant, reply).ask(QUESTION)
+    stand_in.script(" ".join(w + "".join(f"[{n}]" for n in ns) for w, ns in parts))
+    answer = llm.ask(QUESTION)
     ids = [p.chunk_id for p in answer.passages]
     for citation in answer.citations:
         assert 1 <= citation.n <= len(ids) and ids[citation.n - 1] == citation.chunk_id
@@ -52,16 +71,15 @@ def test_llm_citations_always_point_at_retrieved_passages(
         assert answer.status == "not_found"
 
 
-def test_llm_answer_with_valid_citation_is_answered(bundled_assistant: Assistant) -> None:
-    answer = _llm_assistant(bundled_assistant, "Drie keer per jaar [1] [8].").ask(QUESTION)
-    assert answer.status == "answered"
-    assert [c.n for c in answer.citations] == [1]
-    assert "[8]" not in answer.text
+def test_llm_answer_with_valid_citation_is_answered(llm: Assistant, stand_in: ChatStandIn) -> None:
+    stand_in.script(meeting_reply)
+    answer = llm.ask(QUESTION)
+    assert answer.status == "answered" and answer.fallback == "" and len(answer.citations) == 1
+    assert answer.text.startswith("Drie keer per jaar") and "[8]" not in answer.text
 
 
-def test_llm_streaming_yields_pieces_then_answer(bundled_assistant: Assistant) -> None:
-    llm = _llm_assistant(bundled_assistant, "Tien dagen [1][9].")
-    llm.settings = llm.settings.model_copy(update={"answer_mode": "llm"})
+def test_llm_streaming_yields_pieces_then_answer(llm: Assistant, stand_in: ChatStandIn) -> None:
+    stand_in.script(meeting_reply)
 
     async def collect() -> list[str | Answer]:
         return [item async for item in llm.astream(QUESTION)]
@@ -70,4 +88,5 @@ def test_llm_streaming_yields_pieces_then_answer(bundled_assistant: Assistant) -
     final = items[-1]
     assert isinstance(final, Answer) and final.status == "answered"
     streamed = "".join(i for i in items[:-1] if isinstance(i, str))
-    assert "[1]" in streamed and "[9]" not in streamed
+    assert streamed == final.text and "[8]" not in streamed
+    assert f"[{final.citations[0].n}]" in streamed

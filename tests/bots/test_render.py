@@ -55,6 +55,14 @@ def test_one_paragraph_longer_than_the_limit_is_cut_at_sentences() -> None:
     assert " ".join(visible(p) for p in parts) == answer.text.strip()
 
 
+def test_a_long_paragraph_is_not_cut_after_an_abbreviation() -> None:
+    sentence = "Zie art. 5 en bel o.a. Veilig Thuis, d.w.z. 0800-2000 & leg dit vast. "
+    answer = Answer(status="answered", text=sentence * 200)
+    parts = render.answer_parts(answer, limit=1000)
+    assert len(parts) > 1
+    assert all(visible(p).startswith("Zie art. 5") and p.endswith("vast.") for p in parts)
+
+
 def test_titles_sections_and_links_are_escaped() -> None:
     odd = citation(1, title="Zorg & Veiligheid <Oss>", url='https://e.org/?q="x"&r=<1>')
     answer = Answer(status="answered", text="Gebruik de <b> niet & zo.", citations=[odd])

@@ -9,15 +9,16 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.api.app import create_app
 from assistant.cli import main
 from assistant.meldcode import default_flow
+from assistant.sentences import split
 from assistant.service import Assistant
 from assistant.settings import Settings
 from bots.telegram import texts
 from bots.telegram.webhook import SECRET_HEADER
+from evals.grounding import passage_numbers
 from ingestion.pipeline import ingest
 from tests.api.conftest import database, serve
 from tests.bots.conftest import (
@@ -30,6 +31,7 @@ from tests.bots.conftest import (
     telegram_settings,
 )
 from tests.bots.standin import BOT_USERNAME, BotApiStandIn
+from tests.llm_standins import ChatStandIn, llm_assistant, running
 
 pytestmark = pytest.mark.slow
 
@@ -245,18 +247,25 @@ def test_too_many_questions_are_refused_per_user(
 def test_a_long_answer_arrives_in_parts_with_the_citations_and_buttons_last(
     own_api: BotApiStandIn, bundled_settings: Settings, bundled_assistant: Assistant, tmp_path: Path
 ) -> None:
-    paragraphs = [f"Alinea {n}: " + "Bespreek de signalen & leg ze vast. " * 20 for n in range(12)]
-    reply = "\n\n".join(p + "[1]" for p in paragraphs)
-    fake_llm = FakeListChatModel(responses=[reply])  # the hosted model cannot run here
-    assistant = Assistant(bundled_settings, bundled_assistant.retriever, fake_llm)
-    settings = telegram_settings(bundled_settings, own_api)
-    with running_bot(own_api, settings, assistant, tmp_path) as bot:
-        me = member()
-        bot.send("Wat houdt stap 1 van de meldcode in?", me)
-        own_api.wait_for("sendMessage", me, where=lambda m: bool(m.get("reply_markup")))
+    paragraphs: list[str] = []
+
+    def long_reply(messages: list[dict[str, Any]]) -> str:
+        """Twelve long paragraphs, each repeating the first sentence of passage [1]."""
+        body = passage_numbers(str(messages[-1]["content"]))[1].split("\n", 1)[1]
+        paragraphs[:] = [" ".join([f"{split(body)[0]} [1]"] * 20) for _ in range(12)]
+        return "\n\n".join(paragraphs)
+
+    with running(ChatStandIn("openai", replies=[long_reply])) as model:  # the hosted model
+        assistant = llm_assistant(bundled_assistant, model)
+        settings = telegram_settings(bundled_settings, own_api)
+        with running_bot(own_api, settings, assistant, tmp_path) as bot:
+            me = member()
+            bot.send("Wat houdt stap 1 van de meldcode in?", me)
+            own_api.wait_for("sendMessage", me, where=lambda m: bool(m.get("reply_markup")))
     parts = own_api.sent("sendMessage", me)
     assert len(parts) >= 2 and all("refused" not in p for p in parts)
-    assert all(len(p["text"]) <= 4096 and p["text"].startswith("Alinea") for p in parts)
+    first = paragraphs[0][:30]
+    assert all(len(p["text"]) <= 4096 and p["text"].startswith(first) for p in parts)
     assert ["<b>Bronnen</b>" in p["text"] for p in parts] == [False] * (len(parts) - 1) + [True]
     assert [bool(buttons(p)) for p in parts] == [False] * (len(parts) - 1) + [True]
     shown = "\n\n".join(html.unescape(p["text"]) for p in parts)

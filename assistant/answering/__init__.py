@@ -1,0 +1,1 @@
+"""Answers in llm mode: the chat model, its failures, and the grounding check of every sentence."""

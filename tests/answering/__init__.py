@@ -1,0 +1,1 @@
+"""Tests of llm mode: the chat model over real protocols, the grounding check, fallbacks."""

@@ -1,0 +1,96 @@
+"""Dutch sentence splitting: abbreviations, numbers and list items end no sentence; real ends do."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.sentences import split
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Zie art. 5 van de wet.", ["Zie art. 5 van de wet."]),
+        (
+            "Art. 5 van de wet geldt. Dat is duidelijk.",
+            ["Art. 5 van de wet geldt.", "Dat is duidelijk."],
+        ),
+        ("Dit melden o.a. de politie en de school.", ["Dit melden o.a. de politie en de school."]),
+        ("Dit geldt o.a. Veilig Thuis.", ["Dit geldt o.a. Veilig Thuis."]),
+        (
+            "Denk aan bijv. een leerkracht. Die ziet veel.",
+            ["Denk aan bijv. een leerkracht.", "Die ziet veel."],
+        ),
+        ("Bel bijv. Veilig Thuis. Dat kan altijd.", ["Bel bijv. Veilig Thuis.", "Dat kan altijd."]),
+        ("Een brief t.a.v. de directeur.", ["Een brief t.a.v. de directeur."]),
+        (
+            "Afspraken m.b.t. de veiligheid. Leg ze vast.",
+            ["Afspraken m.b.t. de veiligheid.", "Leg ze vast."],
+        ),
+        ("Stap 5, d.w.z. de beslissing.", ["Stap 5, d.w.z. de beslissing."]),
+        ("Meld het z.s.m. bij Veilig Thuis.", ["Meld het z.s.m. bij Veilig Thuis."]),
+        ("Ik sprak dhr. Jansen. Hij belde terug.", ["Ik sprak dhr. Jansen.", "Hij belde terug."]),
+        ("Mevr. de Vries belde. Zij is bezorgd.", ["Mevr. de Vries belde.", "Zij is bezorgd."]),
+        (
+            "Veilig Thuis (0800-2000) is 24/7 bereikbaar.",
+            ["Veilig Thuis (0800-2000) is 24/7 bereikbaar."],
+        ),
+        ("1. Breng signalen in kaart. 2. Overleg.", ["1. Breng signalen in kaart.", "2. Overleg."]),
+        (
+            "De vijf stappen:\n1. Signalen\n2. Overleg",
+            ["De vijf stappen:", "1. Signalen", "2. Overleg"],
+        ),
+        (
+            "Een huisverbod duurt tien dagen. Het kan worden verlengd tot 28 dagen.",
+            ["Een huisverbod duurt tien dagen.", "Het kan worden verlengd tot 28 dagen."],
+        ),
+        (
+            "Is er acuut gevaar? Bel 112! Daarna Veilig Thuis.",
+            ["Is er acuut gevaar?", "Bel 112!", "Daarna Veilig Thuis."],
+        ),
+        (
+            "Zie de meldcode [1]. Overleg altijd [2].",
+            ["Zie de meldcode [1].", "Overleg altijd [2]."],
+        ),
+        (
+            "Het is Kamerstuk 28 345, nr. 278, uit 2024. Lees het.",
+            ["Het is Kamerstuk 28 345, nr. 278, uit 2024.", "Lees het."],
+        ),
+        (
+            "Bronnen: https://example.nl/lijst?toon=1, https://example.nl/b?id=95",
+            ["Bronnen: https://example.nl/lijst?toon=1, https://example.nl/b?id=95"],
+        ),
+        (
+            "Stop Femicide!: het plan. Het loopt tot 2025.",
+            ["Stop Femicide!: het plan.", "Het loopt tot 2025."],
+        ),
+        ("", []),
+    ],
+)
+def test_split(text: str, sentences: list[str]) -> None:
+    assert split(text) == sentences
+
+
+WORDS = [
+    "Zie",
+    "art.",
+    "5",
+    "o.a.",
+    "Veilig",
+    "Thuis",
+    "(0800-2000)",
+    "24/7",
+    "bereikbaar.",
+    "112!",
+]
+WORDS += ["nu?", "dhr.", "Jansen", "[1]", "https://a.nl/x?y=1", "Femicide!:", "...", "“citaat”"]
+WORDS += ["1.", "\n", "enz.", "Mevr.", "de", "bijv.", "t.a.v.", "(zie", "p.", "3).", "?", "!", "."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30))
+def test_no_text_is_lost(words: list[str]) -> None:
+    text = " ".join(words)
+    assert re.sub(r"\s", "", "".join(split(text))) == re.sub(r"\s", "", text)
