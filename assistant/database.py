@@ -109,6 +109,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def answers(engine: Engine) -> bool:
+    """True when the database behind engine answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False
+
+
 def make_engine(url: str) -> Engine:
     """An engine for url; SQLite files get WAL mode and their folder is created."""
     if url.startswith("sqlite"):
@@ -143,12 +153,7 @@ class Database:
 
     def ping(self) -> bool:
         """True when the database answers a trivial query."""
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            return True
-        except SQLAlchemyError:
-            return False
+        return answers(self.engine)
 
     @_translated
     def purge_expired(self, now: float | None = None) -> int:

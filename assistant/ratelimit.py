@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from assistant.database import UNAVAILABLE, make_engine
+from assistant.database import UNAVAILABLE, answers, make_engine
 from assistant.errors import StoreUnavailableError
 
 _metadata = MetaData()
@@ -101,12 +101,7 @@ class SQLStorage(Storage, MovingWindowSupport):
 
     def check(self) -> bool:
         """True when the database answers."""
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            return True
-        except SQLAlchemyError:
-            return False
+        return answers(self.engine)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Not supported: this storage keeps moving windows only."""

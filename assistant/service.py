@@ -371,6 +371,6 @@ class Assistant:
             return checker.text, checker.quotes
         text, quotes = self._extractive_text(turn)
         if turn.fallback:  # the model failed: say so above the source sentences
-            return (f"{llm.UNAVAILABLE}\n\n{text}" if text else ""), quotes
+            return (f"{messages.LLM_UNAVAILABLE}\n\n{text}" if text else ""), quotes
         turn.fallback = "ungrounded"
         return text, quotes

@@ -8,7 +8,15 @@ from pathlib import Path
 from assistant.errors import DocumentError
 from ingestion.blocks import Block, LoadedDocument
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦✔✓✗–—·→►]|\d{1,2}[.)]|[a-z][)])\s*(?=\S)")
+# Site furniture that saved web pages carry: never part of an answer.
+_FURNITURE = re.compile(
+    r"^(skip to (main )?content|naar (de )?(hoofd)?inhoud|ga (direct )?naar|menu|zoeken|"
+    r"terug naar boven|deel deze pagina|delen( via)?:?|print( deze pagina)?|cookie\w*.*|"
+    r"copyright\b.*|©.*|alle rechten voorbehouden.*|privacyverklaring|disclaimer|home|"
+    r"u bent hier:?.*|volg ons.*)$",
+    re.IGNORECASE,
+)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
@@ -51,15 +59,18 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def text_to_blocks(text: str, page: int | None = None) -> list[Block]:
-    """Split plain text into paragraphs, list items and heuristic headings."""
+    """Split plain text into paragraphs, list items and heuristic headings; drop site furniture."""
     blocks: list[Block] = []
     for para in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        lines = [ln for ln in lines if not _FURNITURE.match(ln)]
         if not lines:
             continue
         if len(lines) == 1 and _looks_like_heading(lines[0]):
             blocks.append(Block("heading", lines[0], 2, page))
             continue
+        if len(lines) > 1 and _looks_like_heading(lines[0]) and lines[1][-1:] in ".:?!":
+            blocks.append(Block("heading", lines.pop(0), 2, page))  # a heading over its text
         current: list[str] = []
         for line in lines:
             if _LIST_ITEM.match(line):

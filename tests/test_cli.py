@@ -26,7 +26,16 @@ def test_ingest_json_and_failure_exit(env: Path) -> None:
     (env / "kapot.pdf").write_bytes(b"%PDF broken")
     result = CliRunner().invoke(main, ["ingest", "--json"])
     payload = json.loads(result.stdout)
-    assert set(payload) == {"added", "updated", "unchanged", "deleted", "chunks", "failed"}
+    assert set(payload) == {
+        "added",
+        "updated",
+        "unchanged",
+        "deleted",
+        "chunks",
+        "sentences",
+        "rebuilt",
+        "failed",
+    }
     assert payload["added"] == 1 and payload["chunks"] == 1
     assert payload["failed"][0]["path"].endswith("kapot.pdf")
     assert result.exit_code == 1
@@ -61,3 +70,22 @@ def test_chat_session(env: Path) -> None:
     )
     assert "Bel 112" in result.stdout
     assert "[1] Afwegingskader" in result.stdout
+
+
+def test_index_of_the_old_model_refuses_to_answer_until_ingest_rebuilds_it(
+    env: Path, settings: Settings
+) -> None:
+    from assistant.retrieval.embeddings import SentenceTransformerEmbeddings
+    from ingestion.pipeline import ingest
+
+    ingest(settings, embeddings=SentenceTransformerEmbeddings())  # as an earlier version did
+    runner = CliRunner()
+    refused = runner.invoke(main, ["ask", "Wat vraagt de professional zich af in afweging 1?"])
+    assert refused.exit_code == 2 and "via ingest" in refused.stderr
+    rebuilt = runner.invoke(main, ["ingest", "--json"])
+    assert "all-MiniLM-L6-v2" in rebuilt.stderr and "opnieuw opgebouwd" in rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["rebuilt"] is not None
+    answer = runner.invoke(
+        main, ["ask", "--json", "Wat vraagt de professional zich af in afweging 1?"]
+    )
+    assert answer.exit_code == 0 and json.loads(answer.stdout)["status"] == "answered"

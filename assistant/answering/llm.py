@@ -11,6 +11,7 @@ from langchain_core.exceptions import ModelError
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from assistant import messages
 from assistant.errors import LLMUnavailableError
 from assistant.settings import Settings
 
@@ -18,7 +19,6 @@ log = logging.getLogger("via.llm")
 
 _PACKAGES = {"ollama": "langchain-ollama", "openai": "langchain-openai"}
 _DEFAULT_URLS = {"ollama": "http://localhost:11434", "openai": "https://api.openai.com/v1"}
-UNAVAILABLE = "Het taalmodel is niet bereikbaar; dit antwoord bestaat uit zinnen uit de bronnen."
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
@@ -80,7 +80,7 @@ def reason(exc: BaseException) -> str:
 
 def _unavailable(exc: BaseException) -> LLMUnavailableError:
     log.warning("chat model failed: %s (%s)", reason(exc), type(exc).__name__)
-    return LLMUnavailableError(UNAVAILABLE)
+    return LLMUnavailableError(messages.LLM_UNAVAILABLE)
 
 
 def invoke(model: BaseChatModel, messages: Sequence[BaseMessage], breaker: "Breaker") -> str:
@@ -174,7 +174,7 @@ class Breaker:
     def guard(self) -> None:
         """LLMUnavailableError (caused by the last failure) while the model is being skipped."""
         if self.open:
-            raise LLMUnavailableError(UNAVAILABLE) from self.last
+            raise LLMUnavailableError(messages.LLM_UNAVAILABLE) from self.last
 
     def failed(self, exc: BaseException) -> None:
         """Remember a failure and start the pause."""

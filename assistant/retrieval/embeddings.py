@@ -32,9 +32,9 @@ class IndexEmbeddings(Embeddings):
         """Longest passage, prefix included, the model embeds in one window."""
 
     @property
-    @abstractmethod
     def loaded(self) -> bool:
-        """True once the model is in memory."""
+        """True once the model is in memory (each backend caches it as `model`)."""
+        return "model" in self.__dict__
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:
@@ -59,11 +59,6 @@ class BundledEmbeddings(IndexEmbeddings):
     def __init__(self, threads: int = 0) -> None:
         self.threads = threads
         self._lock = threading.Lock()
-
-    @property
-    def loaded(self) -> bool:
-        """True once the model is in memory."""
-        return "model" in self.__dict__
 
     @cached_property
     def model(self) -> Any:
@@ -127,11 +122,6 @@ class SentenceTransformerEmbeddings(IndexEmbeddings):
         self.model_name = model_name
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
-
-    @property
-    def loaded(self) -> bool:
-        """True once the model weights are in memory."""
-        return "model" in self.__dict__
 
     @cached_property
     def model(self) -> Any:

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.answer import Answer
-from assistant.answering.llm import UNAVAILABLE
 from assistant.cli import main
+from assistant.messages import LLM_UNAVAILABLE as UNAVAILABLE
 from assistant.service import Assistant
 from tests.llm_standins import (
     INVENTED,

@@ -10,9 +10,9 @@ import httpx
 import openai
 import pytest
 
-from assistant.answering.llm import UNAVAILABLE
 from assistant.api.app import create_app
 from assistant.api.schemas import AskResponse
+from assistant.messages import LLM_UNAVAILABLE as UNAVAILABLE
 from assistant.service import Assistant
 from assistant.settings import Settings
 from tests.api.conftest import database, serve

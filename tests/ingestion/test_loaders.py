@@ -8,6 +8,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import DocumentError
+from ingestion.blocks import Block
 from ingestion.chunking import chunk_blocks
 from ingestion.loaders import load
 
@@ -136,3 +137,28 @@ def test_section_references_leave_the_text_for_metadata(tmp_path: Path) -> None:
     chunks = chunk_blocks(blocks, {"title": "Kennisbank"}, lambda t: len(t.split()), 100, 0)
     assert len(chunks) == 1 and "example.org" not in chunks[0].page_content
     assert chunks[0].metadata["references"] == "https://example.org/a https://example.org/b"
+
+
+SAVED_PAGE = """Skip to content
+Menu
+Zoeken
+
+Signalen ouderproblematiek
+Kinderen van ouders met psychische problemen lopen meer risico. Let op deze signalen:
+✔ het kind zorgt voor de ouder
+✔ het kind komt vaak te laat
+▪ de ouder is onbereikbaar
+a) de school maakt zich zorgen
+
+Copyright 2026 Voorbeeldorganisatie
+"""
+
+
+def test_a_saved_web_page_keeps_its_structure_and_loses_its_furniture(tmp_path: Path) -> None:
+    path = tmp_path / "pagina.txt"
+    path.write_text(SAVED_PAGE, encoding="utf-8")
+    blocks = load(path).blocks
+    assert blocks[0] == Block("heading", "Signalen ouderproblematiek", 2, None)
+    assert [b.kind for b in blocks[1:]] == ["paragraph"] + ["list_item"] * 4
+    texts = " ".join(b.text for b in blocks)
+    assert "Skip to content" not in texts and "Copyright" not in texts and "Menu" not in texts
