@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant.extractive import sentences_of, strip_heading
 from assistant.retrieval.embeddings import BundledEmbeddings
 from assistant.retrieval.store import open_store
 from assistant.settings import Settings
@@ -30,10 +31,21 @@ def main() -> None:
         started = time.perf_counter()
         report = ingest(settings, embeddings=embeddings)
         full = time.perf_counter() - started
-        texts = open_store(settings, embeddings).get()["documents"]
+        store = open_store(settings, embeddings)
+        texts = store.get()["documents"]
         started = time.perf_counter()
         embeddings.embed_documents(texts)
         bare = time.perf_counter() - started
+        sentences = sorted(
+            {
+                s
+                for text, meta in zip(texts, store.get()["metadatas"], strict=True)
+                for s in sentences_of(strip_heading(text, str(meta.get("heading", ""))))
+            }
+        )
+        started = time.perf_counter()
+        embeddings.embed_documents(sentences)
+        bare_sentences = time.perf_counter() - started
         started = time.perf_counter()
         again = ingest(settings, embeddings=embeddings)
         rerun = time.perf_counter() - started
@@ -56,7 +68,12 @@ def main() -> None:
     print(f"| measure | value |\n|---|---|\n| chunks | {report.chunks} |")
     print(f"| (a) full ingest, in process | {full:.2f} s |")
     print(f"| (b) bare model, same chunks | {bare:.2f} s |")
-    print(f"| (c) ratio a/b (goal ≤ 1.15) | {full / bare:.3f} |")
+    print(
+        f"| (b') bare model, the {len(sentences)} answer sentences too | {bare_sentences:.2f} s |"
+    )
+    print(f"| (c) ratio a/b, passages only | {full / bare:.3f} |")
+    same_work = full / (bare + bare_sentences)
+    print(f"| (c') ratio a/(b+b'), the same embedding work (goal ≤ 1.15) | {same_work:.3f} |")
     print(f"| (d) re-ingest unchanged, in process (goal ≤ 2 s) | {rerun:.2f} s |")
     print(f"| (d') re-ingest unchanged, `via ingest` fresh process | {rerun_cli:.2f} s |")
 
