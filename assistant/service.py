@@ -178,8 +178,8 @@ class Assistant:
             resolved = resolve_follow_up(question, history)
         resolved = _LABEL.sub(" ", resolved)
         turn.reading = reading = understand(resolved)
-        turn.query = reading.query if reading.next_step or "case" in reading.kinds else resolved
-        retrieve_query = reading.query + (" acuut gevaar 112" if turn.emergency else "")
+        turn.query = reading.query  # the question, or what its next step or case asks for
+        retrieve_query = turn.query + (" acuut gevaar 112" if turn.emergency else "")
         docs = self.retriever.invoke(retrieve_query, filters=filters, mode=mode)
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
