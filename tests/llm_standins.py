@@ -8,14 +8,12 @@ part that cannot run here.
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -25,7 +23,7 @@ from assistant.answering.llm import make_chat_model
 from assistant.service import Assistant
 from assistant.settings import Settings
 from evals.grounding import passage_numbers
-from tests.conftest import free_port
+from tests.conftest import free_port, serve
 
 Reply = str | Callable[[list[dict[str, Any]]], str]
 Provider = Literal["openai", "ollama"]
@@ -365,21 +363,12 @@ async def _ollama_lines(
 def running(stand_in: ChatStandIn) -> Iterator[ChatStandIn]:
     """Serve the stand-in on a free loopback port until the block ends (bounded start)."""
     app = openai_app(stand_in) if stand_in.provider == "openai" else ollama_app(stand_in)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "stand-in did not start"
-        time.sleep(0.02)
-    stand_in.url = f"http://127.0.0.1:{port}"
+    server = serve(app)
+    stand_in.url = next(server)
     try:
         yield stand_in
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.close()
 
 
 def unreachable_url(provider: Provider) -> str:

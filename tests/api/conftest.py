@@ -1,21 +1,17 @@
 """A real uvicorn server on a free loopback port, serving the app over the bundled index."""
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from assistant.api.app import create_app
 from assistant.database import Database, make_engine
 from assistant.service import Assistant
 from assistant.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import serve
 
 
 @dataclass
@@ -25,23 +21,6 @@ class Server:
     url: str
     database: Database
     settings: Settings
-
-
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run app under uvicorn in a thread until the generator is closed (bounded start)."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def database(folder: Path) -> Database:
