@@ -1,5 +1,6 @@
-"""The typed answer every channel receives: status, text, citations, passages, timings."""
+"""The typed answer every channel receives, in parts: alert, answer, "Zie ook", tip, citations."""
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -36,11 +37,22 @@ class Citation(Source):
     quote: str = ""
 
 
+class Pointer(BaseModel):
+    """A "Zie ook" reference to another relevant passage, by its citation number."""
+
+    n: int
+    title: str
+    section: str = ""
+
+
 class Answer(BaseModel):
-    """What Assistant.ask returns."""
+    """What Assistant.ask returns; channels render the parts, never parse the text back."""
 
     status: Status
-    text: str
+    alert: str = Field("", description="The 112 / Veilig Thuis line when a message shows danger.")
+    text: str = Field(description="The answer itself: the direct answer first, lists whole, [n].")
+    see_also: list[Pointer] = Field(default_factory=list)
+    tip: str = Field("", description="What to do next, e.g. the wegwijzer for a described case.")
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
@@ -55,3 +67,10 @@ class Answer(BaseModel):
         description="llm mode: why the answer is extractive or cut short "
         "(unreachable, timeout, error, ungrounded); empty when the model's answer stands.",
     )
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The acute-danger line, streamed before the answer is looked up."""
+
+    text: str

@@ -1,6 +1,14 @@
-"""Plain-text rendering of citations, shared by the CLI and the OpenAI-compatible endpoint."""
+"""Plain-text rendering of answers and citations, for the CLI and the OpenAI-compatible API."""
 
 from assistant.answer import Answer, Citation
+from assistant.messages import SEE_ALSO
+
+
+def plain(answer: Answer) -> str:
+    """All parts as plain text in reading order: alert, answer, "Zie ook", tip."""
+    pointers = "; ".join(f"{p.title} — {p.section or p.title} [{p.n}]" for p in answer.see_also)
+    see_also = f"{SEE_ALSO}: {pointers}" if pointers else ""
+    return "\n\n".join(x for x in (answer.alert, answer.text, see_also, answer.tip) if x)
 
 
 def where(c: Citation) -> str:
@@ -25,7 +33,7 @@ def footnotes(answer: Answer) -> str:
 
 
 def with_footnotes(answer: Answer) -> str:
-    """The answer text followed by a 'Bronnen:' block when it has citations."""
+    """The answer as plain text followed by a 'Bronnen:' block when it has citations."""
     if not answer.citations:
-        return answer.text
-    return f"{answer.text}\n\nBronnen:\n{footnotes(answer)}"
+        return plain(answer)
+    return f"{plain(answer)}\n\nBronnen:\n{footnotes(answer)}"

@@ -1,5 +1,7 @@
 """Fixed Dutch texts shown to professionals."""
 
+BANNER = "Acuut gevaar? Bel 112 · Advies of melden: Veilig Thuis 0800-2000."
+
 EMERGENCY = (
     "Bel direct 112 bij acuut gevaar. Voor advies of een melding: Veilig Thuis 0800-2000 "
     "(gratis, 24 uur per dag, 7 dagen per week)."

@@ -23,8 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from assistant.database import UNAVAILABLE, answers, make_engine
 from assistant.errors import StoreUnavailableError
+from assistant.storage.engine import UNAVAILABLE, answers, make_engine
 
 _metadata = MetaData()
 hits = Table(

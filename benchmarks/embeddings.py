@@ -42,7 +42,7 @@ def main() -> None:
     print("| model | chunks | tokens | passages/s | tokens/s | query p50 |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), corpus_dir=Path("corpus"), _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(data_dir=Path(tmp), corpus_dir=Path("corpus"), _env_file=None)
         models: list[IndexEmbeddings] = [BundledEmbeddings(), SentenceTransformerEmbeddings()]
         for model in models:
             texts = chunks(settings, model)

@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.extractive import sentences_of, strip_heading
 from assistant.retrieval.embeddings import BundledEmbeddings
 from assistant.retrieval.store import open_store
 from assistant.settings import Settings
+from assistant.units import sentences_of, strip_heading
 from ingestion.pipeline import ingest
 
 
@@ -27,7 +27,7 @@ def main() -> None:
     embeddings = BundledEmbeddings()
     embeddings.embed_documents(["opwarmen"])  # load the model outside the timings
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", corpus_dir=args.corpus, _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(data_dir=Path(tmp) / "data", corpus_dir=args.corpus, _env_file=None)
         started = time.perf_counter()
         report = ingest(settings, embeddings=embeddings)
         full = time.perf_counter() - started

@@ -20,7 +20,7 @@ from ingestion.pipeline import ingest
 ROOT = Path(__file__).resolve().parent.parent
 _COLUMNS = ["hit_at_1", "hit_at_k", "mrr", "key_fact_coverage", "status_accuracy"]
 
-# name → (index settings, retrieval mode, retriever overrides)
+# name → (index settings, retrieval mode, retrieval settings over that index)
 Variant = tuple[dict[str, Any], Mode, dict[str, Any]]
 MINILM = {"embedding_backend": "sentence-transformers", "chunk_size": 240}
 E5 = {"embedding_backend": "bundled"}
@@ -71,8 +71,8 @@ def run(out: Path) -> None:
                 )
                 assistants[key] = Assistant.from_settings(settings)
             base = assistants[key]
-            retriever = base.retriever.model_copy(update=overrides)
-            summary = evaluate(Assistant(base.settings, retriever), cases, 5, mode)
+            variant = Assistant.from_settings(base.settings.model_copy(update=overrides))
+            summary = evaluate(variant, cases, 5, mode)
             rows_all.append(_row(name, summary))
             rows_real.append(_row(name, summary["by_tag"]["realistic"]))
             print(rows_all[-1], rows_real[-1], sep="\n", flush=True)

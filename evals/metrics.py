@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from assistant import messages, sentences
+from assistant import sentences
 from assistant.answer import Answer
+from assistant.formatting import plain
 from assistant.retrieval.hybrid import SAME_MEANING
 from evals.cases import Case
 
@@ -54,7 +55,7 @@ def key_fact_coverage(case: Case, answer: Answer) -> float:
     """Share of must_include items (any-of lists) found in the answer text."""
     if not case.must_include:
         return 1.0
-    return sum(contains_any(answer.text, item) for item in case.must_include) / len(
+    return sum(contains_any(plain(answer), item) for item in case.must_include) / len(
         case.must_include
     )
 
@@ -82,7 +83,7 @@ def citation_support(case: Case, answer: Answer) -> tuple[int, int]:
 
 def pii_leaks(case: Case, answer: Answer) -> list[str]:
     """must_not_include strings that appear in the answer text or its quotes."""
-    shown = answer.text + " " + " ".join(c.quote for c in answer.citations)
+    shown = plain(answer) + " " + " ".join(c.quote for c in answer.citations)
     return [s for s in case.must_not_include if normalise(s) in normalise(shown)]
 
 
@@ -95,11 +96,8 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def answer_body(answer: Answer) -> str:
-    """The answer's own sentences: no 112 banner, no 'Zie ook' pointers, no wegwijzer tip."""
-    text = answer.text.removeprefix(messages.EMERGENCY).strip()
-    for tail in (f"\n\n{messages.SEE_ALSO}:", f"\n\n{messages.WEGWIJZER_TIP}"):
-        text = text.split(tail)[0]
-    return _MARKER.sub("", text).strip()
+    """The answer's own sentences: no 112 alert, no 'Zie ook' pointers, no tip."""
+    return _MARKER.sub("", answer.text).strip()
 
 
 def answer_sentences(answer: Answer) -> list[str]:

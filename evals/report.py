@@ -8,7 +8,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from evals.runner import table
+from evals.tables import table
 
 _CHART_METRICS = ["hit_at_1", "hit_at_k", "mrr", "key_fact_coverage", "status_accuracy"]
 

@@ -10,11 +10,13 @@ from typing import Any
 import click
 
 from assistant.errors import ViaError
-from assistant.retrieval.hybrid import HybridRetriever, Mode
+from assistant.formatting import plain
+from assistant.retrieval.hybrid import Mode
 from assistant.service import Assistant
 from assistant.settings import Settings
 from evals import metrics
 from evals.cases import Case, load_cases
+from evals.tables import COLUMNS, table
 
 
 @dataclass
@@ -68,13 +70,13 @@ def run_case(assistant: Assistant, case: Case, k: int, mode: Mode) -> CaseResult
         result.supported, _ = metrics.citation_support(case, answer)
     if case.expect != "refuse":
         result.key_facts = metrics.key_fact_coverage(case, answer)
-        missing = [i[0] for i in case.must_include if not metrics.contains_any(answer.text, i)]
+        missing = [i[0] for i in case.must_include if not metrics.contains_any(plain(answer), i)]
         if missing:
             result.why.append(f"ontbreekt: {', '.join(missing)}")
     if answer.status == "answered":
         result.words, result.has_list = metrics.answer_words(answer), metrics.has_list(answer)
         result.first_sentence = metrics.first_sentence_answers(case, answer)
-        result.redundant = metrics.redundant_pairs(answer, assistant.retriever.sentence_vector)
+        result.redundant = metrics.redundant_pairs(answer, assistant.sentence_vector)
         if result.redundant:
             result.why.append(f"{result.redundant} zinnen zeggen hetzelfde")
     result.citations_valid, result.citations = metrics.citation_validity(answer)
@@ -148,9 +150,9 @@ def evaluate(
     assistant: Assistant, cases: list[Case], k: int, mode: Mode = "hybrid"
 ) -> dict[str, Any]:
     """Run all cases; the summary plus failures, per-case detail and per-tag breakdown."""
-    if assistant.retriever.size == 0:
+    if assistant.catalog.size == 0:
         raise ViaError("De index is leeg: voer eerst `via ingest` uit.")
-    assistant.retriever.invoke("opwarmen", mode=mode)  # load the model outside the latencies
+    assistant.warm(mode)  # load the model outside the latencies
     results = [run_case(assistant, case, k, mode) for case in cases]
     summary = summarize(results)
     summary["failures"] = [{"id": r.id, "why": "; ".join(r.why)} for r in results if r.why]
@@ -164,12 +166,12 @@ def evaluate(
 
 GATED_TAGS = ("realistic",)
 
-VARIANTS: dict[str, tuple[Mode, dict[str, Any]]] = {
+VARIANTS: dict[str, tuple[Mode, dict[str, Any]]] = {  # mode and settings overrides
     "lexical": ("lexical", {}),
     "dense": ("dense", {}),
     "hybrid": ("hybrid", {}),
     "hybrid-rrf": ("hybrid", {"fusion": "rrf"}),
-    "hybrid-zonder-samenstellingen": ("hybrid", {"compounds": False}),
+    "hybrid-zonder-samenstellingen": ("hybrid", {"compound_split": False}),
 }
 
 
@@ -177,40 +179,10 @@ def ablate(assistant: Assistant, cases: list[Case], k: int) -> dict[str, dict[st
     """The same cases under each retrieval variant."""
     out = {}
     for name, (mode, overrides) in VARIANTS.items():
-        retriever: HybridRetriever = assistant.retriever.model_copy(update=overrides)
-        if overrides:
-            retriever.refresh(force=True)
-        variant = Assistant(assistant.settings, retriever, assistant.chat_model)
+        settings = assistant.settings.model_copy(update=overrides)
+        variant = Assistant.from_settings(settings) if overrides else assistant
         out[name] = evaluate(variant, cases, k, mode)
     return out
-
-
-_COLUMNS = [
-    "hit_at_1",
-    "hit_at_3",
-    "hit_at_k",
-    "mrr",
-    "ndcg_at_k",
-    "key_fact_coverage",
-    "status_accuracy",
-    "citation_validity",
-    "citation_support",
-    "pii_leaks",
-    "answer_words_median",
-    "redundancy",
-    "first_sentence_answers",
-]
-
-
-def table(rows: dict[str, dict[str, Any]]) -> str:
-    """A Markdown table of the main metrics per row."""
-    head = "| variant | " + " | ".join(_COLUMNS) + " | p50 ms |"
-    sep = "|---" * (len(_COLUMNS) + 2) + "|"
-    lines = [head, sep]
-    for name, s in rows.items():
-        values = " | ".join(str(s[c]) for c in _COLUMNS)
-        lines.append(f"| {name} | {values} | {s['latency_ms']['p50']} |")
-    return "\n".join(lines)
 
 
 def run_cli(
@@ -232,7 +204,7 @@ def run_cli(
         payload = {key: v for key, v in main.items() if key != "per_case"}
         if ablate_:
             payload["variants"] = {
-                n: {c: s[c] for c in [*_COLUMNS, "latency_ms"]} for n, s in variants.items()
+                n: {c: s[c] for c in [*COLUMNS, "latency_ms"]} for n, s in variants.items()
             }
         click.echo(json.dumps(payload, ensure_ascii=False))
     else:

@@ -1,7 +1,6 @@
 """Loaders chosen by file extension; each turns a file into structural blocks."""
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,6 @@ _FURNITURE = re.compile(
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _REFERENCES = re.compile(r"^(?:Bronnen|Bron|Sources?)\s*:\s*", re.IGNORECASE)
 
 
@@ -148,76 +146,11 @@ def load_text(path: Path) -> LoadedDocument:
     return LoadedDocument(blocks, title)
 
 
-def _strip_repeated_lines(pages: list[str]) -> list[str]:
-    """Drop header/footer lines that recur on most pages (page numbers normalised)."""
-    if len(pages) < 3:
-        return pages
-
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip().lower())
-
-    edge_counts: Counter[str] = Counter()
-    for page in pages:
-        lines = [ln for ln in page.splitlines() if ln.strip()]
-        edge_counts.update({key(ln) for ln in lines[:2] + lines[-2:]})
-    repeated = {k for k, n in edge_counts.items() if n >= max(3, len(pages) // 2 + 1)}
-    cleaned = []
-    for page in pages:
-        lines = page.splitlines()
-        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-        edges = set(nonblank[:2] + nonblank[-2:])
-        cleaned.append(
-            "\n".join(ln for i, ln in enumerate(lines) if not (i in edges and key(ln) in repeated))
-        )
-    return cleaned
-
-
-def _pdf_page_to_paragraphs(text: str) -> str:
-    """Join PDF lines into paragraphs: a short line ending a sentence closes a paragraph."""
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    lines = [ln.rstrip() for ln in text.splitlines()]
-    width = max((len(ln) for ln in lines), default=0)
-    out: list[str] = []
-    for line in lines:
-        out.append(line)
-        stripped = line.strip()
-        if stripped and (
-            (stripped[-1] in ".:?!" and len(stripped) < 0.8 * width) or _looks_like_heading(line)
-        ):
-            out.append("")
-    return "\n".join(out)
-
-
 def load_pdf(path: Path) -> LoadedDocument:
-    """Load a PDF with pypdf: page numbers kept, hyphenation and headers/footers removed."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Load a PDF; the PDF handling lives in ingestion.pdf, which builds on this module."""
+    from ingestion.pdf import load_pdf as load_pdf_file
 
-    if path.stat().st_size == 0:
-        raise DocumentError("leeg bestand")
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError("PDF is versleuteld met een wachtwoord")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise DocumentError(f"PDF is beschadigd of onleesbaar ({type(exc).__name__})") from exc
-    except Exception as exc:  # pypdf raises assorted errors on broken files
-        if "crypt" in str(exc).lower() or "password" in str(exc).lower():
-            raise DocumentError("PDF is versleuteld met een wachtwoord") from exc
-        raise DocumentError(f"PDF is beschadigd of onleesbaar ({type(exc).__name__})") from exc
-    if not any(p.strip() for p in pages):
-        raise DocumentError("PDF heeft geen tekstlaag (gescand?); laat er eerst OCR op los")
-    blocks: list[Block] = []
-    for number, page_text in enumerate(_strip_repeated_lines(pages), start=1):
-        blocks.extend(text_to_blocks(_pdf_page_to_paragraphs(page_text), page=number))
-    info = reader.metadata
-    title = str(info.title).strip() if info and info.title else None
-    return LoadedDocument(
-        blocks, title or next((b.text for b in blocks if b.kind == "heading"), None)
-    )
+    return load_pdf_file(path)
 
 
 def load_docx(path: Path) -> LoadedDocument:

@@ -84,8 +84,7 @@ def bundled_assistant(
     """An Assistant over the ingested bundled corpus (real model, real Chroma)."""
     report = ingest(bundled_settings, embeddings=embeddings)
     assert not report.failed, report.failed
-    assistant = Assistant.from_settings(bundled_settings)
-    assistant.retriever.store._embedding_function = embeddings
+    assistant = Assistant.from_settings(bundled_settings, embeddings)
     yield assistant
 
 

@@ -393,7 +393,7 @@ def llm_settings(base: Settings, stand_in: ChatStandIn, **overrides: Any) -> Set
 def llm_assistant(base: Assistant, stand_in: ChatStandIn, **overrides: Any) -> Assistant:
     """An Assistant over base's index whose real langchain client talks to the stand-in."""
     settings = llm_settings(base.settings, stand_in, **overrides)
-    return Assistant(settings, base.retriever, make_chat_model(settings))
+    return base.with_chat_model(settings, make_chat_model(settings))
 
 
 QUESTION = "Hoe lang duurt een huisverbod?"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant.cli import main
 from assistant.settings import Settings
+from via.cli import main
 
 
 @pytest.fixture

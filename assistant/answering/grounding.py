@@ -21,10 +21,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.answer import Passage
 from assistant.answering.sentences import SentenceBuffer
 from assistant.citations import validate
-from assistant.extractive import body_of
 from assistant.retrieval.embeddings import BundledEmbeddings
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split
+from assistant.units import body_of
 
 
 @dataclass(frozen=True)

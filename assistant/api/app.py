@@ -1,19 +1,21 @@
-"""The composition root of the HTTP API: create_app(settings) builds everything once."""
+"""The HTTP API: create_app(settings) builds it once; channels to mount are passed in."""
 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from assistant import messages
 from assistant.api import (
     routes_ask,
     routes_feedback,
@@ -24,7 +26,6 @@ from assistant.api import (
 )
 from assistant.api.limits import BodyLimit
 from assistant.api.runtime import Runtime
-from assistant.database import Database
 from assistant.errors import (
     FlowError,
     IndexMismatchError,
@@ -36,6 +37,7 @@ from assistant.errors import (
 )
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage import Database
 
 log = logging.getLogger("via.api")
 access = logging.getLogger("via.access")
@@ -136,12 +138,25 @@ def _install_observation(app: FastAPI, rt: Runtime) -> None:
         return response
 
 
+class Channel(Protocol):
+    """A channel served inside the HTTP app (e.g. a webhook): its routes and its lifetime."""
+
+    router: APIRouter
+
+    async def start(self) -> bool:
+        """Start serving; False when the channel's own service is unreachable."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        ...
+
+
 async def _warm_up(rt: Runtime) -> None:
     """Build the Assistant and load the model, so the first question is fast."""
     try:
         assistant = await asyncio.to_thread(rt.assistant)
-        await asyncio.to_thread(assistant.retriever.store.embeddings.embed_query, "meldcode")  # type: ignore[union-attr]
-        await asyncio.to_thread(assistant.retriever.refresh)
+        await asyncio.to_thread(assistant.warm)
     except ViaError as exc:
         log.warning("not ready at start-up: %s", exc)
 
@@ -150,31 +165,28 @@ def create_app(
     settings: Settings | None = None,
     assistant: Assistant | None = None,
     database: Database | None = None,
+    channels: Sequence[Callable[[Runtime], Channel]] = (),
 ) -> FastAPI:
-    """Build the app: one Assistant and one database shared by every request."""
+    """Build the app: one Assistant and one database shared by every request and channel."""
     settings = settings or Settings()
     rt = Runtime(settings, assistant, database or Database.from_settings(settings))
-    telegram = None
-    if settings.telegram_token and settings.telegram_webhook_secret:
-        from bots.telegram.webhook import TelegramWebhook
-
-        telegram = TelegramWebhook(settings, rt.assistant, rt.database)
+    mounted = [make(rt) for make in channels]
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await _warm_up(rt)
-        if telegram is not None:
-            await telegram.start()
+        for channel in mounted:
+            await channel.start()
         yield
-        if telegram is not None:
-            await telegram.stop()
+        for channel in mounted:
+            await channel.stop()
 
     app = FastAPI(
         title="ViA-assistent",
         version="0.1.0",
         description=(
             "Antwoorden met bronvermelding over veiligheid in afhankelijkheidsrelaties. "
-            "Acuut gevaar? Bel 112. Advies of melden: Veilig Thuis 0800-2000."
+            + messages.BANNER
         ),
         lifespan=lifespan,
     )
@@ -198,8 +210,8 @@ def create_app(
         routes_health,
     ):
         app.include_router(module.router)
-    if telegram is not None:
-        app.include_router(telegram.router)
+    for channel in mounted:
+        app.include_router(channel.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -207,8 +219,3 @@ def create_app(
         return FileResponse(STATIC / "index.html")
 
     return app
-
-
-def app_from_env() -> FastAPI:
-    """Factory for uvicorn (`via serve`): settings from the environment."""
-    return create_app(Settings())

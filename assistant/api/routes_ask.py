@@ -1,6 +1,5 @@
 """POST /v1/ask and /v1/ask/stream: one question, answered with citations."""
 
-import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
@@ -9,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from sse_starlette import EventSourceResponse
 
-from assistant.answer import Answer
+from assistant.answer import Alert
 from assistant.api.runtime import Authorized, Limited, Runtime, RuntimeDep
 from assistant.api.schemas import AskRequest, AskResponse, Problem
+from assistant.conversation import Turn
 from assistant.errors import ViaError
-from assistant.service import check_question
 
 router = APIRouter(prefix="/v1", tags=["vragen"])
 
@@ -38,15 +37,17 @@ def check_filters(filters: dict[str, str] | None) -> None:
         )
 
 
-def respond(rt: Runtime, session_id: str, question: str, answer: Answer) -> AskResponse:
-    """Store the turn and build the response body."""
-    answer_id = rt.database.record_turn(session_id, question, answer)
-    rt.metrics.answers.labels(answer.status).inc()
+def respond(rt: Runtime, turn: Turn) -> AskResponse:
+    """Count the answer and build the response body from its parts."""
+    answer = rt.counted(turn).answer
     return AskResponse(
-        answer_id=answer_id,
-        session_id=session_id,
+        answer_id=turn.answer_id,
+        session_id=turn.session_id,
         status=answer.status,
+        alert=answer.alert,
         answer=answer.text,
+        see_also=answer.see_also,
+        tip=answer.tip,
         citations=answer.citations,
         passages=answer.passages,
         timings=answer.timings,
@@ -59,11 +60,8 @@ def respond(rt: Runtime, session_id: str, question: str, answer: Answer) -> AskR
 def ask(body: AskRequest, rt: RuntimeDep) -> AskResponse:
     """Beantwoord één vraag uit de bronnen, met bronvermelding."""
     check_filters(body.filters)
-    check_question(body.question, rt.settings.max_question_chars)
-    assistant = rt.assistant()
     session_id = body.session_id or new_session_id()
-    answer = assistant.ask(body.question, rt.database.history(session_id), body.filters)
-    return respond(rt, session_id, body.question, answer)
+    return respond(rt, rt.conversations.ask(session_id, body.question, filters=body.filters))
 
 
 def sse(event: str, data: object) -> dict[str, str]:
@@ -83,31 +81,31 @@ def event_stream(events: AsyncIterator[dict[str, str]]) -> EventSourceResponse:
     responses={
         200: {
             "content": {"text/event-stream": {}},
-            "description": "Events 'delta' {text}, then one 'answer' (zoals /v1/ask) of 'error'.",
+            "description": "Events 'alert' {text} (bij gevaar, eerst), 'delta' {text}, "
+            "then one 'answer' (zoals /v1/ask) of 'error'.",
         },
         **ERRORS,
     },
 )
 async def ask_stream(body: AskRequest, rt: RuntimeDep) -> EventSourceResponse:
-    """Beantwoord één vraag als Server-Sent Events: tekststukken, dan het volledige antwoord."""
+    """Beantwoord één vraag als Server-Sent Events: waarschuwing, tekststukken, dan het antwoord."""
     check_filters(body.filters)
-    question = check_question(body.question, rt.settings.max_question_chars)
-    assistant = await asyncio.to_thread(rt.assistant)
     session_id = body.session_id or new_session_id()
-    history = await asyncio.to_thread(rt.database.history, session_id)
-    pieces = assistant.astream(question, history, body.filters)
-    first = await anext(pieces)  # errors before the first piece still get a proper status
+    items = rt.conversations.astream(session_id, body.question, filters=body.filters)
+    first = await anext(items)  # errors before the first item still get a proper status
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        item: str | Answer = first
+        item: Alert | str | Turn = first
         try:
             while True:
-                if isinstance(item, Answer):
-                    response = await asyncio.to_thread(respond, rt, session_id, question, item)
-                    yield sse("answer", response.model_dump())
+                if isinstance(item, Turn):
+                    yield sse("answer", respond(rt, item).model_dump())
                     return
-                yield sse("delta", {"text": item})
-                item = await anext(pieces)
+                if isinstance(item, Alert):
+                    yield sse("alert", {"text": item.text})
+                else:
+                    yield sse("delta", {"text": item})
+                item = await anext(items)
         except ViaError as exc:
             rt.metrics.errors.labels(type(exc).__name__).inc()
             yield sse("error", {"detail": str(exc)})

@@ -14,7 +14,9 @@ router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
 @router.post("", dependencies=[Authorized, Limited], responses={**ERRORS, 404: ERRORS[422]})
 def feedback(body: FeedbackRequest, rt: RuntimeDep) -> dict[str, bool]:
     """Sla een 👍 of 👎 op bij een antwoord uit dit gesprek."""
-    stored = rt.database.add_feedback(body.session_id, body.answer_id, body.rating, body.comment)
+    stored = rt.conversations.feedback(
+        body.session_id, body.answer_id, body.rating, body.comment, "api"
+    )
     if not stored:
         raise HTTPException(404, "Onbekend antwoord in dit gesprek (mogelijk verlopen).")
     return {"stored": True}
@@ -27,4 +29,4 @@ def feedback(body: FeedbackRequest, rt: RuntimeDep) -> dict[str, bool]:
 )
 def export(rt: RuntimeDep) -> list[dict[str, Any]]:
     """Alle feedback (vragen al geanonimiseerd), voor beheerders; vereist een API-sleutel."""
-    return rt.database.export_feedback()
+    return rt.conversations.export_feedback()

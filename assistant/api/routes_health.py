@@ -29,16 +29,12 @@ def readyz(rt: RuntimeDep) -> JSONResponse:
     checks: dict[str, Any] = {"index": False, "model": False, "chroma": False}
     detail = ""
     try:
-        retriever = rt.assistant().retriever
-        retriever.refresh(force=True)
-        checks["chroma"] = True
-        checks["index"] = retriever.size > 0
-        checks["model"] = retriever.store.embeddings.loaded  # type: ignore[union-attr]
+        checks |= rt.conversations.catalog.check()
         if not checks["index"]:
             detail = "De index is leeg: voer `via ingest` uit."
     except ViaError as exc:
         detail = str(exc)
-    checks["database"] = rt.database.ping()
+    checks["database"] = rt.conversations.database.ping()
     ready = all(checks.values())
     if not checks["database"]:
         detail = detail or "De database voor gesprekken is niet bereikbaar."

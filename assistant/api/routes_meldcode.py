@@ -9,8 +9,7 @@ from assistant.answer import Passage
 from assistant.api.routes_ask import ERRORS, new_session_id, respond
 from assistant.api.runtime import Authorized, Limited, RuntimeDep
 from assistant.api.schemas import SESSION_PATTERN, AskResponse
-from assistant.meldcode import NodeView, ask_in_step, default_flow, parse_state, resolve_sources
-from assistant.service import check_question
+from assistant.wegwijzer.spec import NodeView, parse_state
 
 router = APIRouter(prefix="/v1/meldcode", tags=["meldcode-wegwijzer"], dependencies=[Authorized])
 
@@ -44,33 +43,30 @@ class StepQuestion(BaseModel):
 
 
 def _step(rt: RuntimeDep, node: NodeView) -> Step:
-    return Step(node=node, passages=resolve_sources(rt.assistant(), node.sources))
+    return Step(node=node, passages=rt.conversations.step_passages(node))
 
 
 @router.get("", response_model=Step, responses=ERRORS)
 def start(rt: RuntimeDep) -> Step:
     """Begin de wegwijzer bij stap 1."""
-    return _step(rt, default_flow().start())
+    return _step(rt, rt.conversations.flow.start())
 
 
 @router.post("", response_model=Step, responses=ERRORS)
 def choose(body: Choice, rt: RuntimeDep) -> Step:
     """Ga naar het volgende scherm na een keuze."""
-    return _step(rt, default_flow().advance(parse_state(body.state), body.choice))
+    return _step(rt, rt.conversations.flow.advance(parse_state(body.state), body.choice))
 
 
 @router.post("/dossier", responses=ERRORS)
-def dossier(body: StateOnly) -> dict[str, str]:
+def dossier(body: StateOnly, rt: RuntimeDep) -> dict[str, str]:
     """Dossiersamenvatting: doorlopen stappen, keuzes, data en bronnen, zonder persoonsgegevens."""
-    return {"dossier": default_flow().dossier(parse_state(body.state))}
+    return {"dossier": rt.conversations.flow.dossier(parse_state(body.state))}
 
 
 @router.post("/ask", response_model=AskResponse, dependencies=[Limited], responses=ERRORS)
 def ask(body: StepQuestion, rt: RuntimeDep) -> AskResponse:
     """Een vrije vraag tijdens de wegwijzer; de huidige stap is de context."""
-    question = check_question(body.question, rt.settings.max_question_chars)
-    state = parse_state(body.state)
     session_id = body.session_id or new_session_id()
-    history = rt.database.history(session_id)
-    answer = ask_in_step(rt.assistant(), state, question, history=history)
-    return respond(rt, session_id, question, answer)
+    walk = parse_state(body.state)
+    return respond(rt, rt.conversations.ask(session_id, body.question, walk=walk))

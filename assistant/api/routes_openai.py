@@ -9,26 +9,37 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
-from assistant.answer import Answer
-from assistant.api.routes_ask import ERRORS, event_stream, new_session_id, respond
+from assistant.answer import Alert, Answer
+from assistant.api.routes_ask import ERRORS, event_stream, new_session_id
 from assistant.api.runtime import Authorized, Limited, RuntimeDep
 from assistant.api.schemas import ChatCompletionRequest
-from assistant.formatting import footnotes
-from assistant.service import check_question
+from assistant.conversation import Turn
+from assistant.formatting import footnotes, plain
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatibel"])
 MODEL = "via-assistent"
 
 
-def _extra(answer: Answer, session_id: str, answer_id: str) -> dict[str, Any]:
+def _extra(turn: Turn) -> dict[str, Any]:
+    answer = turn.answer
     return {
         "citations": [c.model_dump() for c in answer.citations],
-        "via": {"status": answer.status, "session_id": session_id, "answer_id": answer_id},
+        "via": {
+            "status": answer.status,
+            "session_id": turn.session_id,
+            "answer_id": turn.answer_id,
+        },
     }
 
 
 def _sources_block(answer: Answer) -> str:
     return f"\n\nBronnen:\n{footnotes(answer)}" if answer.citations else ""
+
+
+def _after_text(answer: Answer) -> str:
+    """What follows the streamed alert and text: "Zie ook", the tip and the sources block."""
+    rest = plain(answer.model_copy(update={"alert": "", "text": ""}))
+    return (f"\n\n{rest}" if rest else "") + _sources_block(answer)
 
 
 def _chunk(
@@ -63,13 +74,14 @@ async def chat_completions(body: ChatCompletionRequest, rt: RuntimeDep) -> Any:
     users = [m.text() for m in body.messages if m.role == "user"]
     if not users:
         raise HTTPException(422, "Geen vraag gevonden: stuur minstens één bericht met role 'user'.")
-    question, history = check_question(users[-1], rt.settings.max_question_chars), users[:-1]
-    assistant = await asyncio.to_thread(rt.assistant)
+    question, history = users[-1], users[:-1]
     session_id = new_session_id()
     cid, created = f"chatcmpl-{session_id}", int(time.time())
+    conversations = rt.conversations
     if not body.stream:
-        answer = await asyncio.to_thread(assistant.ask, question, history)
-        stored = await asyncio.to_thread(respond, rt, session_id, question, answer)
+        turn = await asyncio.to_thread(
+            conversations.ask, session_id, question, history=history, channel="openai"
+        )
         usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
         return JSONResponse(
             {
@@ -82,29 +94,28 @@ async def chat_completions(body: ChatCompletionRequest, rt: RuntimeDep) -> Any:
                         "index": 0,
                         "message": {
                             "role": "assistant",
-                            "content": answer.text + _sources_block(answer),
+                            "content": plain(turn.answer) + _sources_block(turn.answer),
                         },
                         "finish_reason": "stop",
                     }
                 ],
                 "usage": usage,
-                **_extra(answer, session_id, stored.answer_id),
+                **_extra(rt.counted(turn)),
             }
         )
-    pieces = assistant.astream(question, history)
-    first = await anext(pieces)
+    items = conversations.astream(session_id, question, history=history, channel="openai")
+    first = await anext(items)
 
     async def events() -> AsyncIterator[dict[str, str]]:
         yield _data(_chunk(cid, created, {"role": "assistant", "content": ""}))
-        item: str | Answer = first
-        while isinstance(item, str):
-            yield _data(_chunk(cid, created, {"content": item}))
-            item = await anext(pieces)
-        stored = await asyncio.to_thread(respond, rt, session_id, question, item)
-        if block := _sources_block(item):
-            yield _data(_chunk(cid, created, {"content": block}))
-        final = _chunk(cid, created, {}, "stop") | _extra(item, session_id, stored.answer_id)
-        yield _data(final)
+        item: Alert | str | Turn = first
+        while not isinstance(item, Turn):
+            text = f"{item.text}\n\n" if isinstance(item, Alert) else item
+            yield _data(_chunk(cid, created, {"content": text}))
+            item = await anext(items)
+        if after := _after_text(rt.counted(item).answer):
+            yield _data(_chunk(cid, created, {"content": after}))
+        yield _data(_chunk(cid, created, {}, "stop") | _extra(item))
         yield {"data": "[DONE]"}
 
     return event_stream(events())

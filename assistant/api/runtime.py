@@ -1,7 +1,6 @@
-"""What the API app shares between requests: settings, the Assistant, the database, limits."""
+"""What the API app shares between requests: settings, the two services, limits, metrics."""
 
 import hashlib
-import hmac
 import math
 import threading
 from typing import Annotated
@@ -10,10 +9,12 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.api.metrics import Metrics
-from assistant.database import Database
+from assistant.conversation import Conversations, Turn
+from assistant.keys import matches
 from assistant.ratelimit import RateLimiter, SQLStorage
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage import Database
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -31,11 +32,17 @@ class Runtime:
         self.metrics = Metrics()
         self._assistant = assistant
         self._lock = threading.Lock()
+        self.conversations = Conversations(self.assistant, database)
 
     @property
     def loaded(self) -> bool:
         """True once the Assistant has been built."""
         return self._assistant is not None
+
+    def counted(self, turn: Turn) -> Turn:
+        """The turn, counted by status in the metrics."""
+        self.metrics.answers.labels(turn.answer.status).inc()
+        return turn
 
     def assistant(self) -> Assistant:
         """The Assistant; raises the ViaError that keeps it from being built."""
@@ -56,16 +63,12 @@ RuntimeDep = Annotated[Runtime, Depends(runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _key_matches(given: str, keys: list[str]) -> bool:
-    return any(hmac.compare_digest(given.encode(), k.encode()) for k in keys)
-
-
 def api_key(rt: RuntimeDep, credentials: Credentials) -> str | None:
     """The caller's key; 401 when keys are configured and none (or a wrong one) is given."""
     keys = rt.settings.api_keys
     if not keys:
         return None
-    if credentials is None or not _key_matches(credentials.credentials, keys):
+    if credentials is None or not matches(credentials.credentials, keys):
         raise HTTPException(
             401,
             "Geen of ongeldige API-sleutel. Stuur de header 'Authorization: Bearer <sleutel>'.",

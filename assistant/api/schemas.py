@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.answer import Citation, Passage, Status
+from assistant.answer import Citation, Passage, Pointer, Status
 
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -27,7 +27,10 @@ class AskResponse(BaseModel):
     answer_id: str
     session_id: str
     status: Status
-    answer: str
+    alert: str = Field("", description="Bij gevaar: bel 112 / Veilig Thuis; eerst tonen.")
+    answer: str = Field(description="Het antwoord zelf, met [n] naar de bronnen.")
+    see_also: list[Pointer] = Field(default_factory=list, description="'Zie ook'-verwijzingen.")
+    tip: str = Field("", description="Wat je daarna kunt doen, bv. de Meldcode-wegwijzer.")
     citations: list[Citation]
     passages: list[Passage]
     timings: dict[str, float] = Field(default_factory=dict)

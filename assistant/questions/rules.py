@@ -50,6 +50,16 @@ class NextStep(_Strict):
     done: list[StepDone]
 
 
+class FollowUp(_Strict):
+    """How a follow-up leans on the previous question."""
+
+    openings: list[str]
+    anaphors: list[str]
+    next: list[str]
+    previous: list[str]
+    numbered: list[str]
+
+
 class Rules(_Strict):
     """Everything in rules.yaml."""
 
@@ -62,6 +72,7 @@ class Rules(_Strict):
     definition_verbs: list[str]
     case: Case
     next_step: NextStep
+    follow_up: FollowUp
 
 
 @cache

@@ -13,8 +13,10 @@ from pydantic import ConfigDict, PrivateAttr
 
 from assistant import sentences
 from assistant.retrieval import sentence_index
+from assistant.retrieval.embeddings import IndexEmbeddings, make_embeddings
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.store import fetch_all, generation, reachable
+from assistant.retrieval.store import fetch_all, generation, open_store, reachable
+from assistant.settings import Settings
 
 Mode = Literal["hybrid", "lexical", "dense"]
 Filters = dict[str, str]
@@ -48,6 +50,20 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float = 0.5
     compounds: bool = True
     refresh_seconds: float = 2.0
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, embeddings: IndexEmbeddings | None = None
+    ) -> "HybridRetriever":
+        """The retriever over the configured index; embeddings: a model already loaded."""
+        return cls(
+            store=open_store(settings, embeddings or make_embeddings(settings)),
+            k=settings.top_k,
+            fusion=settings.fusion,
+            lexical_weight=settings.lexical_weight,
+            dense_weight=settings.dense_weight,
+            compounds=settings.compound_split,
+        )
 
     _ids: list[str] = PrivateAttr(default_factory=list)
     _texts: list[str] = PrivateAttr(default_factory=list)

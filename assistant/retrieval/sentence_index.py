@@ -5,7 +5,6 @@ import hashlib
 import numpy as np
 from langchain_chroma import Chroma
 
-from assistant.extractive import sentences_of, strip_heading
 from assistant.retrieval.embeddings import IndexEmbeddings
 from assistant.retrieval.store import (
     drop_sentences,
@@ -14,6 +13,7 @@ from assistant.retrieval.store import (
     sentence_keys,
     sentence_vectors,
 )
+from assistant.units import sentences_of, strip_heading
 
 _BATCH = 256
 

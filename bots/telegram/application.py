@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-from collections.abc import Callable
 from functools import cache
 
 from telegram import BotCommand, Update
@@ -14,12 +13,14 @@ from telegram.ext import (
     filters,
 )
 
-from assistant.database import Database
+from assistant.conversation import Conversations
 from assistant.errors import ViaError
-from assistant.meldcode import default_flow
+from assistant.ratelimit import RateLimiter, SQLStorage
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage import Database
 from bots.telegram import texts
+from bots.telegram.access import Access
 from bots.telegram.handlers import ViaBot
 from bots.telegram.ordering import PerChatOrder
 
@@ -52,20 +53,20 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
 
 def build_application(
     settings: Settings,
-    assistant: Callable[[], Assistant],
-    database: Database,
+    conversations: Conversations,
+    limiter: RateLimiter,
     *,
     webhook: bool = False,
 ) -> Application:  # type: ignore[type-arg]
     """The Application with every handler; webhook=True leaves out the polling Updater."""
     token = check_config(settings)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
-    bot = ViaBot(settings, assistant, database, default_flow())
+    bot = ViaBot(settings, conversations, Access(settings, conversations.database, limiter))
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         """Polling start-up, after the token is verified: commands, then the index and model."""
         await register_commands(application)
-        await asyncio.to_thread(assistant)
+        await asyncio.to_thread(lambda: conversations.catalog.size)
 
     builder = (
         Application.builder()
@@ -96,7 +97,7 @@ def build_application(
 def run_polling(settings: Settings) -> None:
     """`via telegram`: check the settings and token, load the index once, poll until Ctrl-C."""
     database = Database.from_settings(settings)
-    application = build_application(
-        settings, cache(lambda: Assistant.from_settings(settings)), database
-    )
+    conversations = Conversations(cache(lambda: Assistant.from_settings(settings)), database)
+    limiter = RateLimiter(settings.rate_limit_per_minute, SQLStorage(engine=database.engine))
+    application = build_application(settings, conversations, limiter)
     application.run_polling(allowed_updates=ALLOWED_UPDATES)

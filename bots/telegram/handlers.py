@@ -1,41 +1,26 @@
-"""What the bot does with each command, message and button press."""
+"""What the bot does with each command, message and button press; the services do the work."""
 
 import asyncio
 import contextlib
-import hmac
 import logging
-import math
-from collections.abc import AsyncIterator, Callable, Sequence
 from html import escape
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    MessageEntity,
-    ReplyParameters,
-    Update,
-)
-from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from assistant.answer import Answer
-from assistant.database import Database
-from assistant.errors import FlowError, ViaError
-from assistant.meldcode import Flow, NodeView, ask_in_step, parse_state, resolve_sources
-from assistant.questions.understand import is_emergency
-from assistant.ratelimit import RateLimiter, SQLStorage
-from assistant.service import Assistant, check_question
+from assistant.answer import Alert
+from assistant.conversation import Conversations, Turn
+from assistant.errors import QuestionError, ViaError
 from assistant.settings import Settings
-from assistant.sources import summarize
+from assistant.wegwijzer.spec import NodeView
 from bots.telegram import render, texts
+from bots.telegram.access import CHANNEL, Access
+from bots.telegram.sending import feedback_keyboard, send, typing, walk_keyboard
 
 log = logging.getLogger("via.telegram")
 
 Context = ContextTypes.DEFAULT_TYPE
-CHANNEL = "telegram"
 
 
 def session_of(chat_id: int) -> str:
@@ -43,131 +28,33 @@ def session_of(chat_id: int) -> str:
     return f"{CHANNEL}:{chat_id}"
 
 
-def feedback_keyboard(answer_id: str) -> InlineKeyboardMarkup:
-    """👍/👎 under an answer; callback data 'fb:up:<answer id>' stays far below 64 bytes."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("👍", callback_data=f"fb:up:{answer_id}"),
-                InlineKeyboardButton("👎", callback_data=f"fb:down:{answer_id}"),
-            ]
-        ]
+def question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """The question in a message; in groups only when the bot is mentioned or replied to."""
+    text = message.text or ""
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    mention = f"@{bot_username}".lower()
+    mentioned = any(
+        value.lower() == mention
+        for value in message.parse_entities([MessageEntity.MENTION]).values()
     )
-
-
-def walk_keyboard(view: NodeView) -> InlineKeyboardMarkup:
-    """One button per option ('mc:<node>:<option>'), then dossier (and restart at the end)."""
-    rows = [
-        [InlineKeyboardButton(o.label, callback_data=f"mc:{view.id}:{o.id}")] for o in view.options
-    ]
-    rows.append([InlineKeyboardButton(texts.DOSSIER_BUTTON, callback_data="mc:dossier")])
-    if view.end:
-        rows.append([InlineKeyboardButton(texts.RESTART_BUTTON, callback_data="mc:opnieuw")])
-    return InlineKeyboardMarkup(rows)
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == bot_id
+    )
+    if not (mentioned or replied):
+        return None
+    return text.replace(f"@{bot_username}", " ").strip()
 
 
 class ViaBot:
-    """The Telegram channel over the one Assistant, the shared database and the wegwijzer."""
+    """The Telegram channel over the conversation service, behind the access rules."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        assistant: Callable[[], Assistant],
-        database: Database,
-        flow: Flow,
-    ) -> None:
+    def __init__(self, settings: Settings, conversations: Conversations, access: Access) -> None:
         self.settings = settings
-        self.assistant = assistant
-        self.database = database
-        self.flow = flow
-        self.limiter = RateLimiter(
-            settings.rate_limit_per_minute, SQLStorage(engine=database.engine)
-        )
-
-    # access -------------------------------------------------------------------------------
-
-    def allowed(self, user_id: int) -> bool:
-        """On the allowlist, or joined earlier with the join code."""
-        if user_id in self.settings.telegram_allowed_users:
-            return True
-        return bool(self.settings.telegram_join_code) and self.database.is_member(
-            f"{CHANNEL}:{user_id}"
-        )
-
-    def join(self, user_id: int, code: str) -> bool:
-        """Admit the user when code is the configured join code."""
-        expected = self.settings.telegram_join_code
-        if not expected or not hmac.compare_digest(code.encode(), expected.encode()):
-            return False
-        self.database.admit(f"{CHANNEL}:{user_id}")
-        return True
-
-    async def _admitted(self, update: Update) -> bool:
-        """True for members; others get the polite refusal (once per message or button)."""
-        user = update.effective_user
-        if user is not None and await asyncio.to_thread(self.allowed, user.id):
-            return True
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts.NO_ACCESS, show_alert=True)
-        elif update.effective_message is not None:
-            await self._send(update.effective_message, [texts.NOT_ALLOWED])
-        return False
-
-    async def _within_rate(self, update: Update) -> bool:
-        """Per-user rate limit; a Dutch wait message when exceeded."""
-        user = update.effective_user
-        wait = await asyncio.to_thread(self.limiter.check, f"{CHANNEL}:{user.id if user else 0}")
-        if wait > 0 and update.effective_message is not None:
-            seconds = math.ceil(wait)
-            await self._send(update.effective_message, [texts.RATE_LIMITED.format(seconds=seconds)])
-        return wait <= 0
-
-    # sending ------------------------------------------------------------------------------
-
-    async def _send(
-        self,
-        to: Message,
-        parts: Sequence[str],
-        markup: InlineKeyboardMarkup | None = None,
-    ) -> None:
-        """Send HTML parts in order into to's chat; the markup goes under the last part.
-
-        In groups the first part replies to the message, so it is clear whose question it answers.
-        """
-        from_bot = to.from_user is not None and to.from_user.is_bot
-        in_group = to.chat.type != ChatType.PRIVATE and not from_bot
-        for n, part in enumerate(parts, start=1):
-            await to.get_bot().send_message(
-                to.chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=markup if n == len(parts) else None,
-                reply_parameters=(
-                    ReplyParameters(to.message_id, allow_sending_without_reply=True)
-                    if in_group and n == 1
-                    else None
-                ),
-            )
-
-    @contextlib.asynccontextmanager
-    async def _typing(self, message: Message) -> AsyncIterator[None]:
-        """Show 'typing…' in the chat (renewed every 4 s) until the block ends."""
-        done = asyncio.Event()
-
-        async def keep_typing() -> None:
-            while not done.is_set():
-                with contextlib.suppress(TelegramError):  # a missed 'typing…' is harmless
-                    await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(done.wait(), 4)
-
-        task = asyncio.create_task(keep_typing())
-        try:
-            yield
-        finally:
-            done.set()
-            await task  # a request in flight finishes first, so 'typing…' never follows the answer
+        self.conversations = conversations
+        self.access = access
 
     # commands -----------------------------------------------------------------------------
 
@@ -176,164 +63,125 @@ class ViaBot:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        if context.args and not await asyncio.to_thread(self.allowed, user.id):
-            if not await self._within_rate(update):
+        if context.args and not await asyncio.to_thread(self.access.allowed, user.id):
+            if not await self.access.within_rate(update):
                 return
-            if await asyncio.to_thread(self.join, user.id, context.args[0]):
-                await self._send(message, [texts.WELCOME + texts.START])
+            if await asyncio.to_thread(self.access.join, user.id, context.args[0]):
+                await send(message, [texts.WELCOME + texts.START])
                 return
-        if await self._admitted(update):
-            await self._send(message, [texts.START])
+        if await self.access.admitted(update):
+            await send(message, [texts.START])
 
     async def help(self, update: Update, _: Context) -> None:
         """/help: how to ask, the commands, 112 and Veilig Thuis."""
-        if update.effective_message and await self._admitted(update):
-            await self._send(update.effective_message, [texts.HELP])
+        if update.effective_message and await self.access.admitted(update):
+            await send(update.effective_message, [texts.HELP])
 
     async def privacy(self, update: Update, _: Context) -> None:
         """/privacy: what is stored and for how long."""
-        if update.effective_message and await self._admitted(update):
+        if update.effective_message and await self.access.admitted(update):
             minutes = self.settings.session_ttl_minutes
-            await self._send(update.effective_message, [texts.PRIVACY.format(minutes=minutes)])
+            await send(update.effective_message, [texts.PRIVACY.format(minutes=minutes)])
 
     async def forget(self, update: Update, _: Context) -> None:
         """/nieuw: forget this chat's history and walk."""
         message = update.effective_message
-        if message and await self._admitted(update):
-            await asyncio.to_thread(self.database.forget, session_of(message.chat_id))
-            await self._send(message, [texts.FORGOTTEN])
+        if message and await self.access.admitted(update):
+            await asyncio.to_thread(self.conversations.forget, session_of(message.chat_id))
+            await send(message, [texts.FORGOTTEN])
 
     async def sources(self, update: Update, _: Context) -> None:
         """/bronnen: the indexed documents."""
         message = update.effective_message
-        if message is None or not await self._admitted(update):
+        if message is None or not await self.access.admitted(update):
             return
-        assistant = await asyncio.to_thread(self.assistant)
-        documents = summarize(await asyncio.to_thread(lambda: assistant.retriever.metadatas))
-        await self._send(message, render.sources_parts(documents))
+        documents = await asyncio.to_thread(lambda: self.conversations.catalog.documents())
+        await send(message, render.sources_parts(documents))
 
     # the wegwijzer ------------------------------------------------------------------------
 
     async def meldcode(self, update: Update, _: Context) -> None:
         """/meldcode: start the wegwijzer at stap 1."""
         message = update.effective_message
-        if message and await self._admitted(update):
-            await self._show(message, self.flow.start())
+        if message and await self.access.admitted(update):
+            session = session_of(message.chat_id)
+            await self._show(
+                message, await asyncio.to_thread(self.conversations.start_walk, session)
+            )
 
     async def _show(self, message: Message, view: NodeView) -> None:
-        """Keep the walk's state for this chat and send the screen with its buttons."""
-        session = session_of(message.chat_id)
-        await asyncio.to_thread(self.database.save_walk, session, view.state.model_dump_json())
-        assistant = await asyncio.to_thread(self.assistant)
-        passages = await asyncio.to_thread(resolve_sources, assistant, view.sources)
-        await self._send(message, [render.node_html(view, passages)], walk_keyboard(view))
-
-    def _walk(self, session: str) -> NodeView | None:
-        """The conversation's current wegwijzer screen; None without a walk the flow accepts."""
-        stored = self.database.walk(session)
-        if stored is None:
-            return None
-        try:
-            return self.flow.view(parse_state(stored))
-        except FlowError:  # e.g. kept from before the flow file changed
-            return None
+        """Send a wegwijzer screen with its cited passages and its buttons."""
+        passages = await asyncio.to_thread(self.conversations.step_passages, view)
+        await send(message, [render.node_html(view, passages)], walk_keyboard(view))
 
     async def walk_button(self, update: Update, _: Context) -> None:
         """A wegwijzer button: choose an option, show the dossier, or start again."""
         query = update.callback_query
         if query is None or not isinstance(query.message, Message):
             return
-        if not await self._admitted(update):
+        if not await self.access.admitted(update):
             return
-        message = query.message
-        current = await asyncio.to_thread(self._walk, session_of(message.chat_id))
+        message, conversations = query.message, self.conversations
+        session = session_of(message.chat_id)
+        current = await asyncio.to_thread(conversations.current_walk, session)
         parts = (query.data or "").split(":")
         if parts == ["mc", "opnieuw"]:
             await query.answer()
-            await self._show(message, self.flow.start())
+            await self._show(message, await asyncio.to_thread(conversations.start_walk, session))
         elif current is None:
             await query.answer(texts.NO_WALK, show_alert=True)
         elif parts == ["mc", "dossier"]:
             await query.answer()
-            dossier = self.flow.dossier(current.state)
-            await self._send(message, [f"<pre>{escape(dossier)}</pre>"])
+            dossier = conversations.flow.dossier(current.state)
+            await send(message, [f"<pre>{escape(dossier)}</pre>"])
         elif len(parts) == 3 and parts[1] == current.id:
             await query.answer()
             await query.edit_message_reply_markup(None)
-            await self._show(message, self.flow.advance(current.state, parts[2]))
+            view = await asyncio.to_thread(conversations.choose, session, current.state, parts[2])
+            await self._show(message, view)
         else:
             await query.answer(texts.STALE_BUTTON, show_alert=True)
 
     # questions ----------------------------------------------------------------------------
 
-    def _question(self, message: Message, bot_username: str, bot_id: int) -> str | None:
-        """The question in a message; in groups only when the bot is mentioned or replied to."""
-        text = message.text or ""
-        if message.chat.type == ChatType.PRIVATE:
-            return text
-        mention = f"@{bot_username}".lower()
-        mentioned = any(
-            value.lower() == mention
-            for value in message.parse_entities([MessageEntity.MENTION]).values()
-        )
-        replied = (
-            message.reply_to_message is not None
-            and message.reply_to_message.from_user is not None
-            and message.reply_to_message.from_user.id == bot_id
-        )
-        if not (mentioned or replied):
-            return None
-        return text.replace(f"@{bot_username}", " ").strip()
-
     async def question(self, update: Update, context: Context) -> None:
-        """Free text: answered from the sources with citations and 👍/👎 buttons."""
+        """Free text: answered from the sources with citations and 👍/👎 buttons.
+
+        A message that shows danger gets 112 and Veilig Thuis before the answer is looked up.
+        """
         message = update.effective_message
         if message is None:
             return
-        text = self._question(message, context.bot.username, context.bot.id)
-        if text is None or not await self._admitted(update):
+        text = question_in(message, context.bot.username, context.bot.id)
+        if text is None or not await self.access.admitted(update):
             return
-        if not await self._within_rate(update):
+        if not await self.access.within_rate(update):
             return
+        alerted = False
+        items = self.conversations.astream(session_of(message.chat_id), text, channel=CHANNEL)
         try:
-            text = check_question(text, self.settings.max_question_chars)
-        except ViaError as exc:
-            await self._send(message, [escape(str(exc))])
-            return
-        acute = is_emergency(text)
-        if acute:  # 112 and Veilig Thuis before anything else, even before retrieval
-            await self._send(message, [texts.ACUTE])
-        session = session_of(message.chat_id)
-        async with self._typing(message):
-            try:
-                answer, answer_id = await asyncio.to_thread(self._answer, session, text)
-            except ViaError as exc:
-                await self._send(message, [escape(str(exc))])
-                return
-        parts = render.answer_parts(answer, acute_sent=acute)
-        await self._send(message, parts, feedback_keyboard(answer_id))
-
-    def _answer(self, session: str, question: str) -> tuple[Answer, str]:
-        """Ask with this chat's history (during a walk also its current step); store the turn."""
-        assistant = self.assistant()
-        history = self.database.history(session)
-        walk = self._walk(session)
-        if walk is not None and not walk.end:
-            answer = ask_in_step(assistant, walk, question, flow=self.flow, history=history)
-        else:
-            answer = assistant.ask(question, history)
-        return answer, self.database.record_turn(session, question, answer, CHANNEL)
+            async with typing(message):
+                async for item in items:
+                    if isinstance(item, Alert):
+                        await send(message, [texts.ACUTE])
+                        alerted = True
+                    elif isinstance(item, Turn):
+                        parts = render.answer_parts(item.answer, acute_sent=alerted)
+                        await send(message, parts, feedback_keyboard(item.answer_id))
+        except ViaError as exc:  # the service is unreachable: still point to 112 / Veilig Thuis
+            banner = "" if alerted or isinstance(exc, QuestionError) else f"\n\n{texts.ACUTE}"
+            await send(message, [escape(str(exc)) + banner])
 
     async def feedback(self, update: Update, _: Context) -> None:
         """👍/👎 pressed: store it with the answer and remove the buttons."""
         query = update.callback_query
         if query is None or not isinstance(query.message, Message):
             return
-        if not await self._admitted(update):
+        if not await self.access.admitted(update):
             return
         _prefix, rating, answer_id = (query.data or "fb::").split(":", 2)
         stored = await asyncio.to_thread(
-            self.database.add_feedback,
+            self.conversations.feedback,
             session_of(query.message.chat_id),
             answer_id,
             "up" if rating == "up" else "down",

@@ -8,7 +8,7 @@ from typing import Any
 from assistant import messages, sentences
 from assistant.answer import Answer, Citation, Passage
 from assistant.formatting import where
-from assistant.meldcode import NodeView
+from assistant.wegwijzer.spec import NodeView
 from bots.telegram import texts
 
 LIMIT = 4096
@@ -72,17 +72,24 @@ def split(blocks: Sequence[str], limit: int = LIMIT, sep: str = "\n\n") -> list[
     return [*parts, current] if current else parts
 
 
+def see_also_line(answer: Answer) -> str:
+    """'Zie ook: title — section [n]; …' in italics, or empty."""
+    pointers = "; ".join(
+        f"{escape(p.title)} — {escape(p.section or p.title)} [{p.n}]" for p in answer.see_also
+    )
+    return f"<i>{messages.SEE_ALSO}:</i> {pointers}" if pointers else ""
+
+
 def answer_parts(answer: Answer, limit: int = LIMIT, *, acute_sent: bool = False) -> list[str]:
-    """An answer as HTML messages: emergency line first, text by paragraph, citations last."""
-    text = answer.text
-    blocks: list[str] = []
-    if answer.status == "emergency" and text.startswith(messages.EMERGENCY):
-        text = text[len(messages.EMERGENCY) :].strip()
-        if not acute_sent:
-            blocks.append(texts.ACUTE)
-    for paragraph in re.split(r"\n\s*\n", text):
+    """An answer as HTML messages: alert first, text by paragraph, "Zie ook", tip, citations."""
+    blocks: list[str] = [texts.ACUTE] if answer.alert and not acute_sent else []
+    for paragraph in re.split(r"\n\s*\n", answer.text):
         if paragraph.strip():
             blocks += [escape(piece) for piece in _fit(paragraph.strip(), limit)]
+    if see_also := see_also_line(answer):
+        blocks.append(see_also)
+    if answer.tip:
+        blocks.append(f"<i>{escape(answer.tip)}</i>")
     parts = split(blocks, limit)
     if answer.citations:
         lines = [texts.CITATIONS_HEADER, *(citation_line(c) for c in answer.citations)]

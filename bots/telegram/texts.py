@@ -1,5 +1,6 @@
 """Fixed Dutch texts of the Telegram bot (HTML parse mode)."""
 
+from assistant import messages
 from assistant.messages import EMERGENCY
 
 COMMANDS = [
@@ -54,15 +55,13 @@ PRIVACY = (
 
 NOT_ALLOWED = (
     "Deze assistent is alleen beschikbaar voor aangesloten professionals. Heb je een "
-    "toegangscode gekregen? Stuur dan <code>/start &lt;code&gt;</code>.\n\n"
-    "Acuut gevaar? Bel 112. Advies of melden: Veilig Thuis 0800-2000."
+    "toegangscode gekregen? Stuur dan <code>/start &lt;code&gt;</code>.\n\n" + messages.BANNER
 )
 NO_ACCESS = "Geen toegang: deze assistent is alleen voor aangesloten professionals."
 WELCOME = "Welkom! Je bent aangemeld.\n\n"
 RATE_LIMITED = "Je stelt veel vragen kort na elkaar. Probeer het over {seconds} seconden opnieuw."
 APOLOGY = (
-    "Sorry, er ging iets mis bij het beantwoorden. Probeer het later opnieuw.\n"
-    "Acuut gevaar? Bel 112. Advies of melden: Veilig Thuis 0800-2000."
+    "Sorry, er ging iets mis bij het beantwoorden. Probeer het later opnieuw.\n" + messages.BANNER
 )
 FORGOTTEN = "Het gesprek is gewist. Je kunt een nieuwe vraag stellen."
 NO_SOURCES = "Er zijn nog geen documenten opgenomen."

@@ -1,17 +1,16 @@
 """Webhook mode: the API app receives Telegram updates at /telegram/webhook."""
 
 import asyncio
-import hmac
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from telegram import Update
 from telegram.error import TelegramError
 
-from assistant.database import Database
-from assistant.service import Assistant
+from assistant.conversation import Conversations
+from assistant.keys import matches
+from assistant.ratelimit import RateLimiter
 from assistant.settings import Settings
 from bots.telegram.application import ALLOWED_UPDATES, build_application, register_commands
 
@@ -23,10 +22,10 @@ class TelegramWebhook:
     """A python-telegram-bot Application without Updater, fed by a FastAPI route."""
 
     def __init__(
-        self, settings: Settings, assistant: Callable[[], Assistant], database: Database
+        self, settings: Settings, conversations: Conversations, limiter: RateLimiter
     ) -> None:
         self.settings = settings
-        self.application = build_application(settings, assistant, database, webhook=True)
+        self.application = build_application(settings, conversations, limiter, webhook=True)
         self.router = APIRouter(include_in_schema=False)
         self.router.add_api_route("/telegram/webhook", self.receive, methods=["POST"])
         self._lock = asyncio.Lock()
@@ -60,8 +59,7 @@ class TelegramWebhook:
     async def receive(self, request: Request) -> dict[str, Any]:
         """Verify Telegram's secret header, then queue the update for the handlers."""
         given = request.headers.get(SECRET_HEADER, "")
-        expected = self.settings.telegram_webhook_secret or ""
-        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        if not matches(given, self.settings.telegram_webhook_secret):
             raise HTTPException(403, "Ongeldig of ontbrekend Telegram-geheim.")
         if not await self.start():
             raise HTTPException(503, "De Telegram-bot is nu niet beschikbaar.")

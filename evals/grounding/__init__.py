@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from assistant.answer import Answer
 from assistant.answering.grounding import claim
 from assistant.errors import ViaError
-from assistant.service import Assistant, to_passage
+from assistant.service import Assistant
 
 GROUNDING_DIR = Path(__file__).resolve().parent
 Kind = Literal[
@@ -163,14 +163,14 @@ def measure(assistant: Assistant, cases: list[GroundingCase]) -> list[dict[str, 
     """Per sentence the check's verdict and measures, without a model (for calibration)."""
     rows: list[dict[str, Any]] = []
     for case in cases:
-        passages = [to_passage(d) for d in assistant.retriever.invoke(case.question)]
+        passages = assistant.retrieve(case.question)
         prompt = "\n\n".join(f"[{i}] {p.text}" for i, p in enumerate(passages, 1))
         try:
             text = render(case, prompt)
         except ViaError as exc:
             rows.append({"case": case.id, "skipped": str(exc)})
             continue
-        checker = assistant.grounder.checker(passages, assistant.retriever.lexical)
+        checker = assistant.checker(passages)
         checker.feed(text)
         checker.flush()
         for sentence, verdict in zip(case.sentences, checker.verdicts, strict=True):

@@ -4,9 +4,9 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answering.grounding import Checker, facts
-from assistant.extractive import body_of
 from assistant.sentences import split
-from assistant.service import Assistant, to_passage
+from assistant.service import Assistant
+from assistant.units import body_of
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def test_facts_are_numbers_dates_phones_and_links_in_one_spelling(
 
 def passages_for(assistant: Assistant, question: str) -> list[Passage]:
     """The passages retrieval returns for a question."""
-    return [to_passage(d) for d in assistant.retriever.invoke(question)]
+    return assistant.retrieve(question)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def huisverbod(bundled_assistant: Assistant) -> tuple[Assistant, list[Passage], 
 def checker(context: tuple[Assistant, list[Passage], int]) -> Checker:
     """A fresh checker over the huisverbod passages."""
     assistant, passages, _ = context
-    return assistant.grounder.checker(passages, assistant.retriever.lexical)
+    return assistant.checker(passages)
 
 
 def test_a_supported_sentence_is_kept_with_its_source_sentence_as_quote(
@@ -131,7 +131,7 @@ def test_a_clause_that_negates_is_compared_with_its_own_clause_in_the_passage(
     passages = passages_for(bundled_assistant, "Is de meldcode een meldplicht?")
     phrase = "maar de meldcode is geen meldplicht"
     n = next(i for i, p in enumerate(passages, 1) if phrase in p.text)
-    check = bundled_assistant.grounder.checker(passages, bundled_assistant.retriever.lexical)
+    check = bundled_assistant.checker(passages)
     verbatim = (
         "De Wet verplichte meldcode verplicht organisaties om een meldcode te hebben en te "
         f"gebruiken, maar de meldcode is geen meldplicht [{n}]."
@@ -148,7 +148,7 @@ def test_every_passage_sentence_cited_verbatim_is_kept(
     bundled_assistant: Assistant, question: str
 ) -> None:
     passages = passages_for(bundled_assistant, question)
-    check = bundled_assistant.grounder.checker(passages, bundled_assistant.retriever.lexical)
+    check = bundled_assistant.checker(passages)
     cited = [
         (n, sentence)
         for n, p in enumerate(passages, 1)

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.answer import Answer
-from assistant.cli import main
 from assistant.messages import LLM_UNAVAILABLE as UNAVAILABLE
 from assistant.service import Assistant
 from tests.llm_standins import (
@@ -23,6 +22,7 @@ from tests.llm_standins import (
     running,
     unreachable_url,
 )
+from via.cli import main
 
 pytestmark = pytest.mark.slow
 

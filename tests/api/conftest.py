@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from assistant.api.app import create_app
-from assistant.database import Database, make_engine
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage import Database, make_engine
 from tests.conftest import serve
 
 

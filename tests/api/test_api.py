@@ -198,7 +198,7 @@ def test_emergency_is_answered_first_with_112(client: httpx.Client) -> None:
         json={"question": "Hij slaat haar nu en de kinderen zijn erbij, wat moet ik doen?"},
     ).json()
     assert body["status"] == "emergency"
-    assert body["answer"].startswith("Bel direct 112") and "0800-2000" in body["answer"]
+    assert body["alert"].startswith("Bel direct 112") and "0800-2000" in body["alert"]
 
 
 def test_metrics_count_requests_and_statuses(client: httpx.Client) -> None:

@@ -8,7 +8,6 @@ from click.testing import CliRunner
 
 from assistant.api.app import create_app
 from assistant.api.serving import check_bind
-from assistant.cli import main
 from assistant.errors import ViaError
 from assistant.retrieval.embeddings import IndexEmbeddings
 from assistant.service import Assistant
@@ -16,6 +15,7 @@ from assistant.settings import Settings
 from ingestion.pipeline import ingest
 from tests.api.conftest import database, serve
 from tests.conftest import ChromaProcess, on_chroma_server, write_huisverbod
+from via.cli import main
 
 QUESTION = {"question": "Hoe lang duurt een huisverbod?"}
 

@@ -2,7 +2,8 @@
 
 import httpx
 
-from assistant.meldcode import WalkState, default_flow
+from assistant.wegwijzer.flow import default_flow
+from assistant.wegwijzer.spec import WalkState
 
 
 def test_api_walk_matches_the_engine_and_cites_passages(client: httpx.Client) -> None:

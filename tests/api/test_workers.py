@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.database import Database
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage import Database
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import Answer
+from assistant.answer import Alert, Answer
 from assistant.citations import StreamFilter, validate
 from assistant.service import Assistant
 from evals.grounding import passage_numbers
@@ -81,7 +81,7 @@ def test_llm_answer_with_valid_citation_is_answered(llm: Assistant, stand_in: Ch
 def test_llm_streaming_yields_pieces_then_answer(llm: Assistant, stand_in: ChatStandIn) -> None:
     stand_in.script(meeting_reply)
 
-    async def collect() -> list[str | Answer]:
+    async def collect() -> list[Alert | str | Answer]:
         return [item async for item in llm.astream(QUESTION)]
 
     items = asyncio.run(collect())

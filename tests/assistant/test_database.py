@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer, Citation
-from assistant.database import Database, make_engine
+from assistant.storage import Database, make_engine
 from tests.conftest import free_port
 
 ANSWER = Answer(

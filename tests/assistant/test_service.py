@@ -3,7 +3,9 @@
 import pytest
 
 from assistant.errors import QuestionError
-from assistant.service import Assistant, resolve_follow_up
+from assistant.formatting import plain
+from assistant.questions.follow_up import resolve_follow_up
+from assistant.service import Assistant
 
 
 def test_answered_with_citations(bundled_assistant: Assistant) -> None:
@@ -31,8 +33,8 @@ def test_not_found_points_to_help(bundled_assistant: Assistant) -> None:
 def test_emergency_comes_first(bundled_assistant: Assistant) -> None:
     answer = bundled_assistant.ask("Mijn buurman slaat zijn vrouw nu, ik hoor haar gillen")
     assert answer.status == "emergency"
-    assert answer.text.startswith("Bel direct 112")
-    assert "0800-2000" in answer.text
+    assert answer.alert.startswith("Bel direct 112") and "0800-2000" in answer.alert
+    assert plain(answer).startswith(answer.alert)
 
 
 def test_system_prompt_request_is_refused(bundled_assistant: Assistant) -> None:

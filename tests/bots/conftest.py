@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from assistant.database import Database
+from assistant.conversation import Conversations
+from assistant.ratelimit import RateLimiter, SQLStorage
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.storage import Database
 from bots.telegram.application import ALLOWED_UPDATES, build_application
 from tests.api.conftest import database
 from tests.bots.standin import BOT_ID, BOT_USERNAME, BotApiStandIn
@@ -146,7 +148,9 @@ def running_bot(
 ) -> Iterator[Bot]:
     """A bot polling api with its own database in folder, stopped when the block ends."""
     db = database(folder)
-    running = RunningBot(build_application(settings, lambda: assistant, db))
+    limiter = RateLimiter(settings.rate_limit_per_minute, SQLStorage(engine=db.engine))
+    conversations = Conversations(lambda: assistant, db)
+    running = RunningBot(build_application(settings, conversations, limiter))
     running.start()
     try:
         yield Bot(api, db, settings)

@@ -79,7 +79,7 @@ def test_links_are_only_made_for_web_addresses() -> None:
 
 
 def test_the_emergency_line_comes_first_and_only_once() -> None:
-    answer = Answer(status="emergency", text=f"{messages.EMERGENCY}\n\nBlijf bij het kind.")
+    answer = Answer(status="emergency", alert=messages.EMERGENCY, text="Blijf bij het kind.")
     first, *_ = render.answer_parts(answer)
     assert first.startswith(texts.ACUTE) and first.count("112") == 1
     (after,) = render.answer_parts(answer, acute_sent=True)

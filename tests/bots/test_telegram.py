@@ -10,12 +10,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from assistant.api.app import create_app
-from assistant.cli import main
-from assistant.meldcode import default_flow
 from assistant.sentences import split
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.wegwijzer.flow import default_flow
 from bots.telegram import texts
 from bots.telegram.webhook import SECRET_HEADER
 from evals.grounding import passage_numbers
@@ -32,6 +30,8 @@ from tests.bots.conftest import (
 )
 from tests.bots.standin import BOT_USERNAME, BotApiStandIn
 from tests.llm_standins import ChatStandIn, llm_assistant, running
+from via.cli import main
+from via.serve import build_app
 
 pytestmark = pytest.mark.slow
 
@@ -213,7 +213,7 @@ def test_nieuw_forgets_the_chat_and_privacy_says_how_long_it_is_kept(bot: Bot) -
 def test_bronnen_lists_the_indexed_documents(bot: Bot, bundled_assistant: Assistant) -> None:
     chat = bot.send("/bronnen", member())
     listed = "\n".join(m["text"] for m in bot.api.wait_for("sendMessage", chat))
-    titles = {m["title"] for m in bundled_assistant.retriever.metadatas}
+    titles = {d["title"] for d in bundled_assistant.catalog.documents()}
     assert titles and all(t in html.unescape(listed) for t in titles)
 
 
@@ -284,8 +284,7 @@ def odd_title_assistant(tmp_path: Path, embeddings: Any) -> Assistant:
     )
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, _env_file=None)  # type: ignore[call-arg]
     assert not ingest(settings, embeddings=embeddings).failed
-    assistant = Assistant.from_settings(settings)
-    assistant.retriever.store._embedding_function = embeddings
+    assistant = Assistant.from_settings(settings, embeddings)
     return assistant
 
 
@@ -309,7 +308,7 @@ def webhook_app(
 ) -> Iterator[str]:
     """The API app with the webhook route, served by uvicorn."""
     settings = telegram_settings(bundled_settings, own_api, telegram_webhook_secret="s" * 32)
-    app = create_app(settings, bundled_assistant, database(tmp_path))
+    app = build_app(settings, bundled_assistant, database(tmp_path))
     yield from serve(app)
 
 

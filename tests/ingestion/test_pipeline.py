@@ -154,7 +154,7 @@ def test_kill_mid_ingest_then_rerun_matches_clean_ingest(tmp_path: Path) -> None
             f"# Document {i}\n\n## Deel\n\n{body}\n", encoding="utf-8"
         )
     env = {**os.environ, "VIA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1"}
-    via = [sys.executable, "-m", "assistant.cli", "ingest", "--json"]
+    via = [sys.executable, "-m", "via.cli", "ingest", "--json"]
     killed_env = {**env, "VIA_DATA_DIR": str(tmp_path / "killed")}
     proc = subprocess.Popen(
         via, env=killed_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

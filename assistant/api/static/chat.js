@@ -53,6 +53,18 @@
     b.addEventListener("click", () => openPassage(c.chunk_id, b));
     return b;
   }
+  // "Zie ook": pointers to other relevant passages, each opening its source.
+  function seeAlso(pointers, citations) {
+    const p = el("p", "see-also", "Zie ook: ");
+    const byN = new Map(citations.map((c) => [c.n, c]));
+    pointers.forEach((ptr, i) => {
+      const c = byN.get(ptr.n);
+      const label = `${ptr.title} — ${ptr.section || ptr.title}`;
+      if (i) p.append(document.createTextNode("; "));
+      p.append(c ? citeButton(c, label, "cite") : document.createTextNode(label));
+    });
+    return p;
+  }
   function sourceList(citations) {
     const ol = el("ol", "sources");
     ol.setAttribute("aria-label", "Bronnen");
@@ -91,13 +103,10 @@
     box.className = `msg answer ${answer.status}`;
     box.dataset.status = answer.status;
     box.replaceChildren();
-    if (answer.status === "emergency") {
-      const [lead, ...rest] = answer.answer.split(/\n{2,}/);
-      box.append(el("p", "lead", lead));
-      if (rest.length) box.append(richText(rest.join("\n\n"), answer.citations));
-    } else {
-      box.append(richText(answer.answer, answer.citations));
-    }
+    if (answer.alert) box.append(el("p", "lead", answer.alert));
+    if (answer.answer) box.append(richText(answer.answer, answer.citations));
+    if (answer.see_also.length) box.append(seeAlso(answer.see_also, answer.citations));
+    if (answer.tip) box.append(el("p", "tip", answer.tip));
     if (answer.citations.length) box.append(sourceList(answer.citations));
     box.append(rating(answer));
     scroll(box);
@@ -145,7 +154,8 @@
       });
       if (!res.ok) return showError(box, await problem(res));
       await readEvents(res, (event, data) => {
-        if (event === "delta") live.textContent += data.text;
+        if (event === "alert") box.insertBefore(el("p", "lead", data.text), live);
+        else if (event === "delta") live.textContent += data.text;
         else if (event === "answer") { remember(data.session_id); renderAnswer(box, data); }
         else if (event === "error") showError(box, data.detail);
       });

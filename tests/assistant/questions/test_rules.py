@@ -2,6 +2,7 @@
 
 import pytest
 
+from assistant.questions.follow_up import resolve_follow_up
 from assistant.questions.phrases import find, matches_rule
 from assistant.questions.understand import is_case, step_done, understand
 
@@ -99,3 +100,31 @@ def test_kinds(text: str, kind: str) -> None:
 )
 def test_specific_fact_questions(text: str, fact: str | None) -> None:
     assert understand(text).fact == fact
+
+
+FOLLOW_UPS = [
+    (
+        "En welke stap komt daarna?",
+        "Wat is stap 2 van de meldcode?",
+        "Wat is stap 3 van de meldcode?",
+    ),
+    ("en de vorige?", "Wat houdt afweging 3 in?", "Wat houdt afweging 2 in?"),
+    ("en als de ouders weigeren?", "Moet ik de ouders vragen?", "Moet ik de ouders vragen? en als"),
+    (
+        "wat bedoel je daarmee?",
+        "Wat is structurele onveiligheid?",
+        "Wat is structurele onveiligheid?",
+    ),
+    ("Wie zit in de stuurgroep zorg en veiligheid?", "Wat is stap 2?", "Wie zit in de stuurgroep"),
+    ("Hoe lang duurt een huisverbod in Oss?", "Wat is een huisverbod?", "Hoe lang duurt"),
+]
+
+
+@pytest.mark.parametrize(("question", "previous", "starts"), FOLLOW_UPS)
+def test_a_follow_up_leans_on_the_previous_question(
+    question: str, previous: str, starts: str
+) -> None:
+    resolved = resolve_follow_up(question, [previous])
+    assert resolved.startswith(starts)
+    assert resolved.endswith(question)
+    assert resolve_follow_up(question, []) == question

@@ -5,7 +5,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +13,10 @@ from assistant.answer import Answer
 from assistant.errors import ViaError
 from assistant.formatting import with_footnotes
 from assistant.settings import Settings
+from via.interactive import chat, meldcode
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,7 +30,7 @@ def _fail(exc: ViaError) -> None:
     sys.exit(2)
 
 
-def _assistant(settings: Settings) -> Any:
+def _assistant(settings: Settings) -> "Assistant":
     from assistant.service import Assistant
 
     return Assistant.from_settings(settings)
@@ -80,10 +84,8 @@ def ingest(paths: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Eén JSON-object als uitvoer.")
 def sources(as_json: bool) -> None:
     """Toon de opgenomen documenten met aantal passages, datum en soort."""
-    from assistant.sources import list_sources
-
     try:
-        docs = list_sources(Settings())
+        docs = _assistant(Settings()).catalog.documents()
     except ViaError as exc:
         _fail(exc)
         return
@@ -130,38 +132,6 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
 
 
 @main.command()
-def chat() -> None:
-    """Interactief gesprek; 'stop' of Ctrl-D om te eindigen, 'nieuw' om opnieuw te beginnen."""
-    try:
-        assistant = _assistant(Settings())
-    except ViaError as exc:
-        _fail(exc)
-        return
-    click.echo(
-        "ViA-assistent. Acuut gevaar? Bel 112 · Advies of melden: Veilig Thuis 0800-2000.\n"
-        "Stel je vraag ('stop' om te eindigen, 'nieuw' voor een nieuw gesprek)."
-    )
-    history: list[str] = []
-    while True:
-        try:
-            question = click.prompt("\nVraag", prompt_suffix="> ")
-        except (EOFError, click.Abort):
-            break
-        if question.strip().lower() in ("stop", "exit", "quit"):
-            break
-        if question.strip().lower() == "nieuw":
-            history.clear()
-            continue
-        try:
-            answer = assistant.ask(question, history)
-        except ViaError as exc:
-            click.echo(f"Fout: {exc}")
-            continue
-        _print_answer(answer)
-        history.append(question)
-
-
-@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
 @click.option("--port", default=8000, show_default=True, help="Poort.")
 @click.option("--workers", default=1, show_default=True, help="Aantal werkprocessen.")
@@ -183,7 +153,7 @@ def serve(host: str, port: int, workers: int) -> None:
         return
     click.echo(f"ViA-assistent op http://{host}:{port}/  (Ctrl-C om te stoppen)", err=True)
     uvicorn.run(
-        "assistant.api.app:app_from_env",
+        "via.serve:app_from_env",
         factory=True,
         host=host,
         port=port,
@@ -244,64 +214,8 @@ def eval_command(
     sys.exit(code)
 
 
-MELDCODE_HELP = (
-    "Meldcode-wegwijzer. Acuut gevaar? Bel 112 · Advies of melden: Veilig Thuis 0800-2000.\n"
-    "Kies een nummer. Een vraag stellen kan altijd (begin met '?'); 'dossier' toont het "
-    "verslag, 'stop' stopt."
-)
-
-
-def _meldcode_option(view: Any, line: str) -> str | None:
-    """The option id chosen by number or by id, or None when the line is not a choice."""
-    ids = [option.id for option in view.options]
-    if line.isdigit() and 1 <= int(line) <= len(ids):
-        return str(ids[int(line) - 1])
-    return line if line in ids else None
-
-
-def _meldcode_question(view: Any, question: str, cache: dict[str, Any]) -> None:
-    """Answer a free question with the current step as context; errors are shown, not fatal."""
-    from assistant.meldcode import ask_in_step
-
-    try:
-        if "assistant" not in cache:
-            cache["assistant"] = _assistant(Settings())
-        _print_answer(ask_in_step(cache["assistant"], view, question))
-    except ViaError as exc:
-        click.echo(f"Fout: {exc}")
-
-
-@main.command()
-def meldcode() -> None:
-    """Doorloop de meldcode stap voor stap, met bronnen; vrije vragen mogen tussendoor."""
-    from assistant.meldcode import as_text, default_flow
-
-    try:
-        flow = default_flow()
-    except ViaError as exc:
-        _fail(exc)
-        return
-    view, cache = flow.start(), dict[str, Any]()
-    click.echo(f"{MELDCODE_HELP}\n\n{as_text(view)}")
-    while not view.end:
-        try:
-            line = click.prompt("\nKeuze of vraag", prompt_suffix="> ").strip()
-        except (EOFError, click.Abort):
-            return
-        choice = _meldcode_option(view, line)
-        if line.lower() == "stop":
-            return
-        if line.lower() == "dossier":
-            click.echo(f"\n{flow.dossier(view.state)}")
-        elif choice is not None:
-            view = flow.advance(view.state, choice)
-            click.echo(f"\n{as_text(view)}")
-        elif line.isdigit():
-            click.echo(f"Kies een nummer van 1 tot en met {len(view.options)}.")
-        else:
-            _meldcode_question(view, line.removeprefix("?").strip(), cache)
-    click.echo(f"\n{flow.dossier(view.state)}")
-
+main.add_command(chat)
+main.add_command(meldcode)
 
 if __name__ == "__main__":
     main()

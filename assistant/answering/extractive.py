@@ -1,20 +1,14 @@
 """Extractive answers: the best passage's answering sentences first, whole lists, little else."""
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from assistant import messages, sentences
+from assistant import messages
 from assistant.answer import Passage
 from assistant.questions.understand import Reading, defines, has_fact
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.units import LIST_LINE, NOT_CONTENT, body_of, sentences_of, units
 
-_LIST_LINE = re.compile(r"^\s*(?:[-*•▪◦✔✓–]|\d{1,2}[.)]|[a-z][.)])\s+")
-_REFERS_BACK = re.compile(
-    r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
-    r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
-)
-_NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:", "Dit document is een samenvatting")
 _MAX_WORDS = 120
 _MAX_DIRECT = 4
 _DIRECT_SHARE, _EXTRA_SHARE = 0.55, 0.7  # of the best unit's score
@@ -23,6 +17,16 @@ _MAX_EXTRA = 2
 _MAX_SEE_ALSO = 2
 
 NextPassage = Callable[[Passage], Passage | None]
+
+
+@dataclass
+class Composed:
+    """An extractive answer in parts: text with [n] markers, quotes per n, pointers, tip."""
+
+    text: str = ""
+    quotes: dict[int, list[str]] = field(default_factory=dict)
+    see_also: list[int] = field(default_factory=list)  # passage numbers (1-based)
+    tip: str = ""
 
 
 @dataclass
@@ -35,55 +39,6 @@ class Unit:
     score: float
     is_list: bool = False
     sense: float = 0.0
-
-
-def body_of(passage: Passage) -> str:
-    """Passage text without its heading line."""
-    return strip_heading(passage.text, passage.section or passage.title)
-
-
-def strip_heading(text: str, heading: str) -> str:
-    """A chunk's text without the heading line the chunker put first."""
-    first, sep, rest = text.partition("\n\n")
-    return rest if sep and heading and first.strip() == heading.strip() else text
-
-
-def sentences_of(body: str) -> list[str]:
-    """The sentences and list items an answer can quote from a passage body."""
-    return [t for t, _ in _raw_units(body, keep_lists=False) if not t.startswith(_NOT_CONTENT)]
-
-
-def _units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
-    """Split a passage body into sentences; with keep_lists a list stays one unit; a sentence
-    ending in ':' or followed by one that refers back ('Het betreft ...') is joined to it."""
-    joined: list[tuple[str, bool]] = []
-    for text, is_list in _raw_units(body, keep_lists):
-        if (
-            joined
-            and not is_list
-            and not joined[-1][1]
-            and (joined[-1][0].endswith(":") or _REFERS_BACK.match(text))
-        ):
-            joined[-1] = (f"{joined[-1][0]} {text}", False)
-        else:
-            joined.append((text, is_list))
-    return joined
-
-
-def _raw_units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
-    units: list[tuple[str, bool]] = []
-    for para in body.split("\n\n"):
-        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
-        items = [ln for ln in lines if _LIST_LINE.match(ln)]
-        if keep_lists and len(items) >= 2:
-            units.append(("\n".join(lines), True))
-            continue
-        for line in lines:
-            if _LIST_LINE.match(line):
-                units.append((line, False))
-            else:
-                units.extend((s, False) for s in sentences.split(line))
-    return units
 
 
 Meaning = Callable[[str], float | None]
@@ -114,13 +69,13 @@ def _candidates(
     for rank, passage in enumerate(passages):
         heading_cover = lexical.coverage(question, passage.section + " " + passage.title)
         prior = 0.4 * passage.score / top if meaning else 0.15 / (rank + 1)
-        units = _units(body_of(passage), keep_lists=wants_list)
-        for position, (text, is_list) in enumerate(units):
-            if text.startswith(_NOT_CONTENT):
+        parts = units(body_of(passage), keep_lists=wants_list)
+        for position, (text, is_list) in enumerate(parts):
+            if text.startswith(NOT_CONTENT):
                 continue
             cover = lexical.coverage(question, text)
             sense = _meaning(text, meaning)
-            lead_in = position + 1 < len(units) and units[position + 1][1] and text.endswith(":")
+            lead_in = position + 1 < len(parts) and parts[position + 1][1] and text.endswith(":")
             bonus = 0.25 if is_list and wants_list else 0.0
             score = cover + sense + 0.3 * heading_cover + prior + bonus + (0.1 if lead_in else 0.0)
             if reading is not None:
@@ -201,7 +156,7 @@ def _continued_list(unit: Unit, passage: Passage, next_passage: NextPassage) -> 
         return unit.text
     items: list[str] = []
     for line in body_of(following).splitlines():
-        if not _LIST_LINE.match(line.strip()):
+        if not LIST_LINE.match(line.strip()):
             break
         items.append(line.strip())
     return "\n".join([unit.text, *items]) if items else unit.text
@@ -215,12 +170,12 @@ def compose(
     next_passage: NextPassage,
     meaning: Meaning | None = None,
     same: SameMeaning | None = None,
-) -> tuple[str, dict[int, list[str]]]:
-    """The answer text with [n] markers (n = passage number) and, per n, the quoted units."""
+) -> Composed:
+    """The answer with [n] markers (n = passage number), its quotes, "Zie ook" and tip."""
     candidates = _candidates(question, passages, lexical, reading, meaning)
     ranked = sorted((c for c in candidates if c.score > 0), key=lambda u: u.score, reverse=True)
     if not ranked:
-        return "", {}
+        return Composed()
     best = ranked[0]
     if reading.fact and (
         not has_fact(best.text, reading.fact)
@@ -229,7 +184,7 @@ def compose(
             and lexical.coverage(question, f"{passages[best.passage].section} {best.text}") < 0.3
         )
     ):
-        return "", {}  # the sources do not hold the number, date or amount asked for
+        return Composed()  # the sources do not hold the number, date or amount asked for
     direct = _direct(best, candidates, same)
     for unit in direct:
         if unit.is_list:
@@ -256,15 +211,8 @@ def compose(
         quotes.setdefault(n, []).append(unit.text)
         pieces.append(f"\n{unit.text} [{n}]\n" if unit.is_list else f"{unit.text} [{n}]")
     text = " ".join(pieces).replace(" \n", "\n").replace("\n ", "\n").strip()
-    if see_also:
-        pointers = "; ".join(
-            f"{passages[i].title} — {passages[i].section or passages[i].title} [{i + 1}]"
-            for i in see_also
-        )
-        text += f"\n\n{messages.SEE_ALSO}: {pointers}"
-    if "case" in reading.kinds:
-        text += f"\n\n{messages.WEGWIJZER_TIP}"
-    return text, quotes
+    tip = messages.WEGWIJZER_TIP if "case" in reading.kinds else ""
+    return Composed(text, quotes, [i + 1 for i in see_also], tip)
 
 
 def _see_also(passages: list[Passage], used: set[int]) -> list[int]:

@@ -1,0 +1,62 @@
+"""Passage text as answer units: the heading line stripped, sentences, lists kept whole."""
+
+import re
+
+from assistant import sentences
+from assistant.answer import Passage
+
+LIST_LINE = re.compile(r"^\s*(?:[-*•▪◦✔✓–]|\d{1,2}[.)]|[a-z][.)])\s+")
+_REFERS_BACK = re.compile(
+    r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
+    r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
+)
+NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:", "Dit document is een samenvatting")
+
+
+def body_of(passage: Passage) -> str:
+    """Passage text without its heading line."""
+    return strip_heading(passage.text, passage.section or passage.title)
+
+
+def strip_heading(text: str, heading: str) -> str:
+    """A chunk's text without the heading line the chunker put first."""
+    first, sep, rest = text.partition("\n\n")
+    return rest if sep and heading and first.strip() == heading.strip() else text
+
+
+def sentences_of(body: str) -> list[str]:
+    """The sentences and list items an answer can quote from a passage body."""
+    return [t for t, _ in _raw_units(body, keep_lists=False) if not t.startswith(NOT_CONTENT)]
+
+
+def units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
+    """Split a passage body into sentences; with keep_lists a list stays one unit; a sentence
+    ending in ':' or followed by one that refers back ('Het betreft ...') is joined to it."""
+    joined: list[tuple[str, bool]] = []
+    for text, is_list in _raw_units(body, keep_lists):
+        if (
+            joined
+            and not is_list
+            and not joined[-1][1]
+            and (joined[-1][0].endswith(":") or _REFERS_BACK.match(text))
+        ):
+            joined[-1] = (f"{joined[-1][0]} {text}", False)
+        else:
+            joined.append((text, is_list))
+    return joined
+
+
+def _raw_units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
+    units: list[tuple[str, bool]] = []
+    for para in body.split("\n\n"):
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        items = [ln for ln in lines if LIST_LINE.match(ln)]
+        if keep_lists and len(items) >= 2:
+            units.append(("\n".join(lines), True))
+            continue
+        for line in lines:
+            if LIST_LINE.match(line):
+                units.append((line, False))
+            else:
+                units.extend((s, False) for s in sentences.split(line))
+    return units

@@ -1,0 +1,1 @@
+"""Composition: the command line and the HTTP app with its channels, built from the core."""
