@@ -129,9 +129,8 @@ class Assistant:
         else:
             resolved = resolve_follow_up(turn.question, turn.history)
         turn.reading = reading = understand(_LABEL.sub(" ", resolved))
-        turn.query = reading.query  # the question, or what its next step or case asks for
-        retrieve_query = turn.query + (" acuut gevaar 112" if turn.emergency else "")
-        docs = self._retriever.invoke(retrieve_query, filters=filters, mode=mode)
+        turn.query = reading.query  # the question, or what its next step, case or danger asks
+        docs = self._retriever.invoke(turn.query, filters=filters, mode=mode)
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
         if turn.emergency:

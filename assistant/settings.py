@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         description="Share of the question's key terms the best passage must contain to answer.",
     )
     scope_similarity: float = Field(
-        0.85,
+        0.86,
         ge=0,
         le=1,
         description="Meaning similarity (bundled model) of question and best passage that puts "

@@ -26,14 +26,16 @@ def strip_heading(text: str, heading: str) -> str:
 
 def sentences_of(body: str) -> list[str]:
     """The sentences and list items an answer can quote from a passage body."""
-    return [t for t, _ in _raw_units(body, keep_lists=False) if not t.startswith(NOT_CONTENT)]
+    units = _raw_units(body, keep_lists=False, announced=False)
+    return [t for t, _ in units if not t.startswith(NOT_CONTENT)]
 
 
 def units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
-    """Split a passage body into sentences; with keep_lists a list stays one unit; a sentence
-    ending in ':' or followed by one that refers back ('Het betreft ...') is joined to it."""
+    """Split a passage body into sentences; with keep_lists (or after a lead-in ending in ':') a
+    list stays one unit; a sentence ending in ':' or followed by one that refers back ('Het
+    betreft ...') is joined to it."""
     joined: list[tuple[str, bool]] = []
-    for text, is_list in _raw_units(body, keep_lists):
+    for text, is_list in _raw_units(body, keep_lists, announced=True):
         if (
             joined
             and not is_list
@@ -46,17 +48,38 @@ def units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
     return joined
 
 
-def _raw_units(body: str, keep_lists: bool) -> list[tuple[str, bool]]:
+def _raw_units(body: str, keep_lists: bool, announced: bool) -> list[tuple[str, bool]]:
+    """Sentences and list items; a list whole with keep_lists, or (announced) after a line that
+    ends in ':' ("... twee beslissingen:"), so that an answer never cuts it after one item."""
     units: list[tuple[str, bool]] = []
     for para in body.split("\n\n"):
         lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
         items = [ln for ln in lines if LIST_LINE.match(ln)]
+        if keep_lists and len(items) >= 2 and lines[-len(items) :] == items:
+            *before, lead = sentences.split(lines[0]) if len(lines) > len(items) else [""]
+            units.extend((s, False) for s in before)
+            units.extend(_sentences(lines[1 : -len(items)]))
+            units.append(("\n".join([lead, *items]).strip(), True))
+            continue
         if keep_lists and len(items) >= 2:
             units.append(("\n".join(lines), True))
             continue
-        for line in lines:
-            if LIST_LINE.match(line):
-                units.append((line, False))
-            else:
-                units.extend((s, False) for s in sentences.split(line))
+        first = lines.index(items[0]) if len(items) >= 2 else 0
+        lead = lines[first - 1] if first else (units[-1][0] if units else "")
+        if announced and len(items) >= 2 and lead.endswith(":") and lines[first:] == items:
+            units.extend(_sentences(lines[:first]))
+            units.append(("\n".join(items), True))
+            continue
+        units.extend(_sentences(lines))
+    return units
+
+
+def _sentences(lines: list[str]) -> list[tuple[str, bool]]:
+    """Each list item, and the sentences of every other line."""
+    units: list[tuple[str, bool]] = []
+    for line in lines:
+        if LIST_LINE.match(line):
+            units.append((line, False))
+        else:
+            units.extend((s, False) for s in sentences.split(line))
     return units

@@ -100,9 +100,21 @@ def answer_body(answer: Answer) -> str:
     return _MARKER.sub("", answer.text).strip()
 
 
-def answer_sentences(answer: Answer) -> list[str]:
-    """The sentences (and list items) of the answer body."""
-    return [s for line in answer_body(answer).splitlines() for s in sentences.split(line)]
+def answer_sentences(answer: Answer, join_lists: bool = True) -> list[str]:
+    """The sentences (and list items) of the answer body; a colon ends no sentence, so (with
+    join_lists) a lead-in ending in ':' and the list items it announces count as one sentence."""
+    found: list[str] = []
+    announced = False
+    for line in answer_body(answer).splitlines():
+        parts = sentences.split(line)
+        if join_lists and announced and parts and _LIST_ITEM.match(line):
+            found[-1] = f"{found[-1]}\n{parts[0]}"
+            found += parts[1:]
+            announced = len(parts) == 1
+            continue
+        found += parts
+        announced = bool(found) and found[-1].endswith(":")
+    return found
 
 
 def answer_words(answer: Answer) -> int:
@@ -127,10 +139,13 @@ def redundant_pairs(
     """Pairs of answer sentences that say the same (cosine of their vectors at least limit).
 
     The limit is calibrated for the bundled e5 model, whose cosines are compressed: two
-    paraphrases of one fact score 0.94-0.95, different sentences on one subject 0.85-0.93."""
-    found = answer_sentences(answer)
+    paraphrases of one fact score 0.94-0.95, different sentences on one subject 0.85-0.93.
+    Two list items are parallel by design ("1. Werken aan directe veiligheid", "2. Werken
+    aan stabiele veiligheid"), not a repeat, so such pairs do not count."""
+    found = answer_sentences(answer, join_lists=False)
     if len(found) < 2:
         return 0
     matrix = np.stack([vector(s) for s in found])
-    similar = matrix @ matrix.T
-    return int(np.sum(np.triu(similar >= limit, k=1)))
+    similar = np.triu(matrix @ matrix.T >= limit, k=1)
+    items = np.array([bool(_LIST_ITEM.match(s)) for s in found])
+    return int(np.sum(similar & ~np.outer(items, items)))

@@ -18,6 +18,7 @@ class _Strict(BaseModel):
 class Danger(_Strict):
     """Signals of acute danger and the wording of policy questions that are not."""
 
+    expansion: str
     high_risk: list[str]
     acts: list[str]
     suicide: list[str]
@@ -69,7 +70,6 @@ class Rules(_Strict):
     kinds: dict[str, list[Rule]]
     facts: dict[str, list[Rule]]
     fact_patterns: dict[str, str]
-    definition_verbs: list[str]
     case: Case
     next_step: NextStep
     follow_up: FollowUp

@@ -65,14 +65,14 @@ def has_fact(text: str, kind: str) -> bool:
     return _fact_pattern(kind).search(text) is not None
 
 
+def years_in(text: str) -> set[str]:
+    """The years a text names ("in 2024")."""
+    return set(_fact_pattern("date").findall(text))
+
+
 @cache
 def _fact_pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rules().fact_patterns[kind], re.IGNORECASE)
-
-
-def defines(text: str) -> bool:
-    """True when a sentence defines its subject ("De kindcheck is ...")."""
-    return find(text[:80], rules().definition_verbs) is not None
 
 
 def is_case(text: str) -> bool:
@@ -93,11 +93,14 @@ def understand(question: str) -> Reading:
         if 0 < done < 5:
             kinds.add("next_step")
             query = _STEP_QUERY.format(step=done + 1)
-    if not done and is_case(question):
+    emergency = is_emergency(question)
+    if emergency:
+        query = f"{question} {r.danger.expansion}"
+    elif not done and is_case(question):
         kinds.add("case")
         query = f"{question} {r.case.expansion}"
     return Reading(
-        emergency=is_emergency(question),
+        emergency=emergency,
         injection=is_injection(question),
         in_domain=is_in_domain(question),
         kinds=frozenset(kinds),

@@ -25,7 +25,7 @@ def test_refused_off_topic(bundled_assistant: Assistant) -> None:
 
 
 def test_not_found_points_to_help(bundled_assistant: Assistant) -> None:
-    answer = bundled_assistant.ask("Welke kleur heeft het logo van de gemeente Oss?")
+    answer = bundled_assistant.ask("Welke kleur heeft het logo van Veilig Thuis?")
     assert answer.status == "not_found"
     assert "niet in de bronnen" in answer.text and "0800-2000" in answer.text
 
@@ -105,3 +105,8 @@ def test_paraphrase_finds_the_passage_by_meaning(bundled_assistant: Assistant) -
 def test_next_step_after_talking_is_step_four(bundled_assistant: Assistant, question: str) -> None:
     top = bundled_assistant.ask(question).passages[0]
     assert "Stap 4" in top.section
+
+
+def test_a_count_for_a_named_year_needs_that_year(bundled_assistant: Assistant) -> None:
+    question = "Hoeveel meldingen van huiselijk geweld kwamen er in 2024 binnen bij Veilig Thuis?"
+    assert bundled_assistant.ask(question).status == "not_found"

@@ -1,6 +1,7 @@
 """Metric functions on hand-built answers."""
 
 from assistant.answer import Answer, Citation, Passage
+from assistant.service import Assistant
 from evals import metrics
 from evals.cases import Case
 
@@ -50,3 +51,25 @@ def test_invalid_citation_detected() -> None:
 def test_percentile() -> None:
     assert metrics.percentile([5, 1, 3, 2, 4], 50) == 3
     assert metrics.percentile([], 95) == 0.0
+
+
+def test_redundancy_counts_repeats_but_not_parallel_list_items(
+    bundled_assistant: Assistant,
+) -> None:
+    vector = bundled_assistant.sentence_vector
+    repeat = "Een huisverbod duurt tien dagen. Een huisverbod duurt in beginsel tien dagen."
+    assert metrics.redundant_pairs(_answer([], repeat, []), vector) == 1
+    phases = (
+        "De visie kent fasen:\n1. Werken aan directe veiligheid, met een veiligheidsplan.\n"
+        "2. Werken aan stabiele veiligheid, met een hulpverleningsplan."
+    )
+    assert metrics.redundant_pairs(_answer([], phases, []), vector) == 0
+
+
+def test_a_lead_in_and_its_list_are_one_sentence() -> None:
+    text = "Stap 5 kent twee beslissingen:\n1. Is melden nodig?\n2. Is hulp mogelijk? [1] Meer."
+    found = metrics.answer_sentences(_answer(["x"], text, [1]))
+    assert found == [
+        "Stap 5 kent twee beslissingen:\n1. Is melden nodig?\n2. Is hulp mogelijk?",
+        "Meer.",
+    ]

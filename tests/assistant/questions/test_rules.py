@@ -4,7 +4,7 @@ import pytest
 
 from assistant.questions.follow_up import resolve_follow_up
 from assistant.questions.phrases import find, matches_rule
-from assistant.questions.understand import is_case, step_done, understand
+from assistant.questions.understand import is_case, step_done, understand, years_in
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,15 @@ def test_a_follow_up_leans_on_the_previous_question(
     assert resolved.startswith(starts)
     assert resolved.endswith(question)
     assert resolve_follow_up(question, []) == question
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Hoeveel meldingen kwamen er in 2024 binnen?", {"2024"}),
+        ("Van 1999 tot en met 2030", {"1999", "2030"}),
+        ("Bel 0800-2000 of 112", set()),
+    ],
+)
+def test_years_named_in_a_question(text: str, years: set[str]) -> None:
+    assert years_in(text) == years
