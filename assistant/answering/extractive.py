@@ -222,7 +222,9 @@ def compose(
             break
         if unit.passage == best.passage or unit.is_list or words + _words(unit.text) > _MAX_WORDS:
             continue
-        repeats = same is not None and any(same(unit.text, _gist(u)) for u in [*direct, *extra])
+        repeats = same is not None and any(
+            same(unit.text, line) for u in [*direct, *extra] for line in u.text.splitlines()
+        )
         if _novel(unit, said, lexical) and not repeats:
             extra.append(unit)
             said.append(_content(unit.text, lexical))

@@ -73,6 +73,7 @@ class Rules(_Strict):
     case: Case
     next_step: NextStep
     follow_up: FollowUp
+    synonyms: dict[str, str]
 
 
 @cache

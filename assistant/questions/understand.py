@@ -75,6 +75,12 @@ def _fact_pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rules().fact_patterns[kind], re.IGNORECASE)
 
 
+def synonyms_of(text: str) -> str:
+    """The documents' words for the professional's words in text (rules.yaml synonyms)."""
+    found = [words for phrase, words in rules().synonyms.items() if find(text, [phrase])]
+    return " ".join(dict.fromkeys(" ".join(found).split()))
+
+
 def is_case(text: str) -> bool:
     """True when a message describes a situation and asks what to do."""
     case = rules().case
@@ -86,7 +92,7 @@ def understand(question: str) -> Reading:
     r = rules()
     kinds = {name for name, kind_rules in r.kinds.items() if matches_any(question, kind_rules)}
     fact = next((name for name, fr in r.facts.items() if matches_any(question, fr)), None)
-    query = question
+    query = " ".join([question, synonyms_of(question)]).strip()
     done = 0
     if find(question, r.next_step.asks) and not find(question, r.next_step.explicit):
         done = step_done(question)
@@ -95,10 +101,10 @@ def understand(question: str) -> Reading:
             query = _STEP_QUERY.format(step=done + 1)
     emergency = is_emergency(question)
     if emergency:
-        query = f"{question} {r.danger.expansion}"
+        query = f"{query} {r.danger.expansion}"
     elif not done and is_case(question):
         kinds.add("case")
-        query = f"{question} {r.case.expansion}"
+        query = f"{query} {r.case.expansion}"
     return Reading(
         emergency=emergency,
         injection=is_injection(question),

@@ -4,7 +4,13 @@ import pytest
 
 from assistant.questions.follow_up import resolve_follow_up
 from assistant.questions.phrases import find, matches_rule
-from assistant.questions.understand import is_case, step_done, understand, years_in
+from assistant.questions.understand import (
+    is_case,
+    step_done,
+    synonyms_of,
+    understand,
+    years_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +146,22 @@ def test_a_follow_up_leans_on_the_previous_question(
 )
 def test_years_named_in_a_question(text: str, years: set[str]) -> None:
     assert years_in(text) == years
+
+
+@pytest.mark.parametrize(
+    ("question", "added"),
+    [
+        ("wat gebeurt er na een melding bij het meldpunt", "Veilig Thuis"),
+        ("waar staat het stappenplan bij geweld in de wet", "meldcode"),
+        ("hoe kan ik laten checken of die blauwe plekken van een val komen", "letselduiding"),
+        ("vader is zwaar verslaafd en er zijn twee kinderen", "kindcheck"),
+        ("ze moet trouwen met een neef in het buitenland", "huwelijksdwang"),
+        ("de zoon regelt alle geldzaken van zijn vader", "financiële uitbuiting"),
+        ("het is al de derde keer dit jaar", "structurele onveiligheid"),
+        ("Wat is stap 3 van de meldcode?", ""),
+    ],
+)
+def test_professionals_words_bring_the_documents_words(question: str, added: str) -> None:
+    found = synonyms_of(question)
+    assert added in found if added else found == ""
+    assert added in understand(question).query
