@@ -6,7 +6,9 @@ from assistant.messages import SEE_ALSO
 
 def plain(answer: Answer) -> str:
     """All parts as plain text in reading order: alert, answer, "Zie ook", tip."""
-    pointers = "; ".join(f"{p.title} — {p.section or p.title} [{p.n}]" for p in answer.see_also)
+    pointers = "; ".join(
+        f"{p.title}{f' — {p.section}' if p.section else ''} [{p.n}]" for p in answer.see_also
+    )
     see_also = f"{SEE_ALSO}: {pointers}" if pointers else ""
     return "\n\n".join(x for x in (answer.alert, answer.text, see_also, answer.tip) if x)
 

@@ -10,7 +10,15 @@ _REFERS_BACK = re.compile(
     r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
     r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
 )
-NOT_CONTENT = ("Bronnen:", "Documenten:", "Niveau:", "Dit document is een samenvatting")
+NOT_CONTENT = (  # references, metadata lines and a letter's closing: never an answer
+    "Bronnen:",
+    "Documenten:",
+    "Niveau:",
+    "Dit document is een samenvatting",
+    "Hoogachtend",
+    "Met vriendelijke groet",
+    "Namens dezen",
+)
 
 
 def body_of(passage: Passage) -> str:

@@ -83,8 +83,9 @@ def synonyms_of(text: str) -> str:
 
 def is_case(text: str) -> bool:
     """True when a message describes a situation and asks what to do."""
-    case = rules().case
-    return find(text, case.asks) is not None and find(text, case.signals) is not None
+    r = rules()  # "wat is de volgende stap?" with nothing done yet asks the same
+    asks = find(text, r.case.asks) or find(text, r.next_step.asks)
+    return asks is not None and find(text, r.case.signals) is not None
 
 
 def understand(question: str) -> Reading:

@@ -75,7 +75,8 @@ def split(blocks: Sequence[str], limit: int = LIMIT, sep: str = "\n\n") -> list[
 def see_also_line(answer: Answer) -> str:
     """'Zie ook: title — section [n]; …' in italics, or empty."""
     pointers = "; ".join(
-        f"{escape(p.title)} — {escape(p.section or p.title)} [{p.n}]" for p in answer.see_also
+        escape(p.title) + (f" — {escape(p.section)}" if p.section else "") + f" [{p.n}]"
+        for p in answer.see_also
     )
     return f"<i>{messages.SEE_ALSO}:</i> {pointers}" if pointers else ""
 

@@ -4,7 +4,7 @@ import html
 import re
 
 from assistant import messages
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Pointer
 from bots.telegram import render, texts
 from tests.bots.standin import html_problem
 
@@ -93,3 +93,23 @@ def test_the_telegram_html_check_refuses_what_telegram_refuses() -> None:
     assert html_problem("<div>x</div>")
     assert html_problem("<b>open")
     assert html_problem("x" * 4097)
+
+
+def test_see_also_and_tip_follow_the_answer_as_their_own_blocks() -> None:
+    answer = Answer(
+        status="answered",
+        text="Een huisverbod duurt in beginsel 10 dagen. [1]",
+        see_also=[
+            Pointer(n=2, title="Wet tijdelijk huisverbod", section="Wie legt een huisverbod op"),
+            Pointer(n=3, title="Begrippen & <definities>"),
+        ],
+        tip="Loop de stappen samen door met de Meldcode-wegwijzer.",
+    )
+    (part,) = render.answer_parts(answer)
+    body, see_also, tip = part.split("\n\n")
+    assert body == "Een huisverbod duurt in beginsel 10 dagen. [1]"
+    assert see_also == (
+        "<i>Zie ook:</i> Wet tijdelijk huisverbod — Wie legt een huisverbod op [2]; "
+        "Begrippen &amp; &lt;definities&gt; [3]"
+    )
+    assert tip == "<i>Loop de stappen samen door met de Meldcode-wegwijzer.</i>"

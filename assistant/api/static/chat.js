@@ -59,7 +59,7 @@
     const byN = new Map(citations.map((c) => [c.n, c]));
     pointers.forEach((ptr, i) => {
       const c = byN.get(ptr.n);
-      const label = `${ptr.title} — ${ptr.section || ptr.title}`;
+      const label = ptr.section ? `${ptr.title} — ${ptr.section}` : ptr.title;
       if (i) p.append(document.createTextNode("; "));
       p.append(c ? citeButton(c, label, "cite") : document.createTextNode(label));
     });
