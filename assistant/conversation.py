@@ -25,6 +25,15 @@ class Turn:
     answer: Answer
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What a question is read with: earlier questions, the previous answer, the walk's step."""
+
+    history: list[str]
+    previous: str
+    step: list[Passage]
+
+
 class Conversations:
     """Questions in a conversation: history in, turn recorded, walk state kept where asked."""
 
@@ -44,18 +53,24 @@ class Conversations:
         return self._assistant().catalog
 
     def _context(
-        self, session_id: str, history: Sequence[str] | None, walk: WalkState | None
-    ) -> tuple[list[str], list[Passage]]:
-        """The conversation's history and, during a walk, the current step as context.
+        self,
+        session_id: str,
+        history: Sequence[str] | None,
+        walk: WalkState | None,
+        previous: str = "",
+    ) -> _Context:
+        """The conversation's history and previous answer and, during a walk, the current step.
 
         The step's context is the last history entry (so 'wat nu?' is read as a question about
         the step) and its passages answer when retrieval finds none that does.
         """
-        history = list(history) if history is not None else self.database.history(session_id)
+        if history is None:  # the stored conversation; else the caller's (OpenAI messages)
+            history = self.database.history(session_id)
+            previous = self.database.last_answer(session_id) if history else ""
         view = self.flow.view(walk) if walk is not None else self.current_walk(session_id)
         if view is None or view.end:
-            return history, []
-        return [*history, view.context], self.step_passages(view)
+            return _Context(list(history), previous, [])
+        return _Context([*history, view.context], previous, self.step_passages(view))
 
     def ask(
         self,
@@ -65,6 +80,7 @@ class Conversations:
         filters: Filters | None = None,
         history: Sequence[str] | None = None,
         walk: WalkState | None = None,
+        previous: str = "",
         channel: str = "api",
     ) -> Turn:
         """Answer within the conversation (its stored history unless given) and record the turn.
@@ -72,8 +88,14 @@ class Conversations:
         During a walk (the state given, or kept for this conversation) the current step's
         passages answer when retrieval finds nothing: one retrieval per question.
         """
-        earlier, step = self._context(session_id, history, walk)
-        answer = self._assistant().ask(question, earlier, filters, fallback=step)
+        context = self._context(session_id, history, walk, previous)
+        answer = self._assistant().ask(
+            question,
+            context.history,
+            filters,
+            fallback=context.step,
+            previous=context.previous,
+        )
         return self._record(session_id, question, answer, channel)
 
     async def astream(
@@ -83,12 +105,16 @@ class Conversations:
         *,
         filters: Filters | None = None,
         history: Sequence[str] | None = None,
+        previous: str = "",
         channel: str = "api",
     ) -> AsyncIterator[Alert | str | Turn]:
         """Like ask, streamed: the alert first, then text pieces, then the recorded Turn."""
         assistant = await asyncio.to_thread(self._assistant)
-        earlier, step = await asyncio.to_thread(self._context, session_id, history, None)
-        async for item in assistant.astream(question, earlier, filters, fallback=step):
+        context = await asyncio.to_thread(self._context, session_id, history, None, previous)
+        items = assistant.astream(
+            question, context.history, filters, fallback=context.step, previous=context.previous
+        )
+        async for item in items:
             if isinstance(item, Answer):
                 yield await asyncio.to_thread(self._record, session_id, question, item, channel)
             else:

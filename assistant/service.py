@@ -45,6 +45,7 @@ class _Turn:
     query: str
     emergency: bool
     history: list[str] = field(default_factory=list)
+    previous: str = ""  # the conversation's previous answer, for questions about it
     reading: Reading | None = None
     passages: list[Passage] = field(default_factory=list)
     status: Status | None = None
@@ -108,11 +109,11 @@ class Assistant:
         """The llm-mode sentence check over these passages."""
         return self.grounder.checker(passages, self._retriever.lexical)
 
-    def _screen(self, question: str, history: Sequence[str]) -> _Turn:
+    def _screen(self, question: str, history: Sequence[str], previous: str = "") -> _Turn:
         """Validate and redact; note danger and refuse instructions, before any retrieval."""
         question = redact(check_question(question, self.settings.max_question_chars))
         history = [redact(h) for h in history if h.strip()]
-        turn = _Turn(question, question, is_emergency(question), history)
+        turn = _Turn(question, question, is_emergency(question), history, redact(previous))
         if is_injection(question):
             turn.status, turn.message = "refused", messages.INJECTION
         return turn
@@ -127,7 +128,7 @@ class Assistant:
         if turn.history and self.chat_model is not None:
             resolved = self._condense(turn.question, turn.history)
         else:
-            resolved = resolve_follow_up(turn.question, turn.history)
+            resolved = resolve_follow_up(turn.question, turn.history, turn.previous)
         turn.reading = reading = understand(_LABEL.sub(" ", resolved))
         turn.query = reading.query  # the question, or what its next step, case or danger asks
         docs = self._retriever.invoke(turn.query, filters=filters, mode=mode)
@@ -259,14 +260,16 @@ class Assistant:
         *,
         mode: Mode = "hybrid",
         fallback: Sequence[Passage] = (),
+        previous: str = "",
     ) -> Answer:
         """Answer one question; history holds earlier user turns of the conversation.
 
         fallback: passages to answer from when retrieval finds none that answers (the current
         step of a wegwijzer walk), so a question during a walk costs one retrieval.
+        previous: the conversation's previous answer ("wat bedoel je met tijdelijk?").
         """
         started = time.perf_counter()
-        turn = self._screen(question, history)
+        turn = self._screen(question, history, previous)
         self._retrieve(turn, filters, mode, fallback)
         composed = Composed()
         if turn.status is None:
@@ -281,10 +284,11 @@ class Assistant:
         filters: Filters | None = None,
         *,
         fallback: Sequence[Passage] = (),
+        previous: str = "",
     ) -> AsyncIterator[Alert | str | Answer]:
         """Yield the alert (before any lookup), text pieces as produced, then the Answer."""
         started = time.perf_counter()
-        turn = self._screen(question, history)
+        turn = self._screen(question, history, previous)
         if turn.emergency:
             yield Alert(messages.EMERGENCY)
         await asyncio.to_thread(self._retrieve, turn, filters, "hybrid", fallback)

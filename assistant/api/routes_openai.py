@@ -75,12 +75,19 @@ async def chat_completions(body: ChatCompletionRequest, rt: RuntimeDep) -> Any:
     if not users:
         raise HTTPException(422, "Geen vraag gevonden: stuur minstens één bericht met role 'user'.")
     question, history = users[-1], users[:-1]
+    replies = [m.text() for m in body.messages if m.role == "assistant"]
+    previous = replies[-1] if replies else ""
     session_id = new_session_id()
     cid, created = f"chatcmpl-{session_id}", int(time.time())
     conversations = rt.conversations
     if not body.stream:
         turn = await asyncio.to_thread(
-            conversations.ask, session_id, question, history=history, channel="openai"
+            conversations.ask,
+            session_id,
+            question,
+            history=history,
+            previous=previous,
+            channel="openai",
         )
         usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
         return JSONResponse(
@@ -103,7 +110,9 @@ async def chat_completions(body: ChatCompletionRequest, rt: RuntimeDep) -> Any:
                 **_extra(rt.counted(turn)),
             }
         )
-    items = conversations.astream(session_id, question, history=history, channel="openai")
+    items = conversations.astream(
+        session_id, question, history=history, previous=previous, channel="openai"
+    )
     first = await anext(items)
 
     async def events() -> AsyncIterator[dict[str, str]]:

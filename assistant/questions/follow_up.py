@@ -3,10 +3,12 @@
 import re
 from collections.abc import Sequence
 
-from assistant import messages
+from assistant import messages, sentences
 from assistant.errors import QuestionError
 from assistant.questions.phrases import find, starts_with
 from assistant.questions.rules import rules
+
+_MARKERS = re.compile(r"\[\d+\]")
 
 
 def check_question(question: str, limit: int) -> str:
@@ -25,23 +27,35 @@ def _numbered(text: str) -> re.Match[str] | None:
     return re.search(rf"\b({terms})\s+(\d)\b", text, re.IGNORECASE)
 
 
+def _content(text: str) -> list[str]:
+    """The words of text that carry content (longer than three letters)."""
+    return [w for w in re.findall(r"\w+", text) if len(w) > 3]
+
+
 def is_elliptical(question: str) -> bool:
     """True when the question leans on an earlier one to be understood."""
     follow = rules().follow_up
     lowered = question.lower()
-    content = [w for w in re.findall(r"\w+", lowered) if len(w) > 3]
+    content = _content(lowered)
+    own = [w for w in content if w not in follow.question_words]
     return (
         starts_with(lowered, follow.openings)
-        or len(content) <= 1
+        or not own
         or (find(lowered, follow.anaphors) is not None and len(content) <= 4)
     )
 
 
-def resolve_follow_up(question: str, history: Sequence[str]) -> str:
-    """The question made self-contained with the previous one, when it is a follow-up."""
-    if not history or not is_elliptical(question):
+def resolve_follow_up(question: str, history: Sequence[str], answer: str = "") -> str:
+    """The question made self-contained with the previous one, when it is a follow-up; a
+    question about the previous answer itself is read with that answer's first sentence."""
+    follow = rules().follow_up
+    clarify = find(question, follow.clarify)
+    if clarify and answer and not _content(question.lower().replace(clarify, " ")):
+        first = next(iter(sentences.split(_MARKERS.sub("", answer))), "")
+        return f"{first} {question}".strip()  # "kun je dat uitleggen?": about the answer
+    if not history or not (clarify or is_elliptical(question)):
         return question
-    previous, follow = history[-1], rules().follow_up
+    previous = history[-1]
     numbered = _numbered(previous)
     if numbered and not _numbered(question):
         step = int(numbered.group(2))

@@ -55,10 +55,12 @@ class FollowUp(_Strict):
     """How a follow-up leans on the previous question."""
 
     openings: list[str]
+    question_words: list[str]
     anaphors: list[str]
     next: list[str]
     previous: list[str]
     numbered: list[str]
+    clarify: list[str]
 
 
 class Rules(_Strict):

@@ -57,6 +57,20 @@ class ConversationStore:
         return [r.question for r in reversed(rows)]
 
     @translated
+    def last_answer(self, session_id: str) -> str:
+        """The text of the latest answer in a live conversation ("" when there is none)."""
+        cutoff = time.time() - self.ttl_seconds
+        query = (
+            select(turns.c.answer, turns.c.created_at)
+            .where(turns.c.session_id == session_id, turns.c.status.in_(["answered", "emergency"]))
+            .order_by(turns.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return "" if row is None or row.created_at < cutoff else str(row.answer)
+
+    @translated
     def record_turn(
         self, session_id: str, question: str, answer: Answer, channel: str = "api"
     ) -> str:

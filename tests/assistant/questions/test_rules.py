@@ -109,6 +109,7 @@ def test_specific_fact_questions(text: str, fact: str | None) -> None:
 
 
 FOLLOW_UPS = [
+    ("waarom?", "Moet ik bij twijfel Veilig Thuis raadplegen?", "Moet ik bij twijfel"),
     (
         "En welke stap komt daarna?",
         "Wat is stap 2 van de meldcode?",
@@ -165,3 +166,23 @@ def test_professionals_words_bring_the_documents_words(question: str, added: str
     found = synonyms_of(question)
     assert added in found if added else found == ""
     assert added in understand(question).query
+
+
+ANSWER = "In stap 3 van de meldcode gaat de professional in gesprek met de ouders. [1] Meer. [2]"
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "resolved"),
+    [
+        ("kun je dat uitleggen?", ["volgende stap?"], f"{ANSWER.split(' [1]')[0]} kun je dat"),
+        ("wat bedoel je?", [], "In stap 3 van de meldcode gaat de professional in gesprek"),
+        ("wat bedoel je met gesprek?", ["Wat is stap 3?"], "Wat is stap 3? wat bedoel je met"),
+        ("Wat is een huisverbod?", ["Wat is stap 3?"], "Wat is een huisverbod?"),
+    ],
+)
+def test_a_question_about_the_previous_answer_is_read_with_it(
+    question: str, history: list[str], resolved: str
+) -> None:
+    got = resolve_follow_up(question, history, ANSWER)
+    assert got.startswith(resolved) and got.endswith(question)
+    assert "[1]" not in got
