@@ -10,20 +10,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import messages
 from assistant.answer import Alert, Answer, Citation, Passage, Pointer, Source, Status
 from assistant.answering import extractive, llm
 from assistant.answering.extractive import Composed
+from assistant.answering.gate import gate
 from assistant.answering.grounding import Checker, Grounder, grounding_model
 from assistant.catalog import Catalog, to_passage
 from assistant.citations import validate
 from assistant.errors import LLMUnavailableError
 from assistant.privacy import redact
-from assistant.prompts import render
 from assistant.questions.follow_up import check_question, resolve_follow_up
 from assistant.questions.understand import Reading, is_emergency, is_injection, understand
 from assistant.retrieval.embeddings import IndexEmbeddings
@@ -33,7 +31,6 @@ from assistant.units import body_of
 
 log = logging.getLogger("via.assistant")
 
-_QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
 _LABEL = re.compile(r"\[(?:BSN|TELEFOON|E-MAIL|ADRES|IBAN|GEBOORTEDATUM|DATUM|NAAM)\]")
 
 
@@ -126,7 +123,7 @@ class Assistant:
             return
         started = time.perf_counter()
         if turn.history and self.chat_model is not None:
-            resolved = self._condense(turn.question, turn.history)
+            resolved = llm.condense(self.chat_model, self.breaker, turn.question, turn.history)
         else:
             resolved = resolve_follow_up(turn.question, turn.history, turn.previous)
         turn.reading = reading = understand(_LABEL.sub(" ", resolved))
@@ -136,50 +133,13 @@ class Assistant:
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
         if turn.emergency:
             return
-        gate = self._gate(turn, reading, docs)
-        if gate is not None and gate[0] == "not_found" and fallback:
-            turn.passages = [p.model_copy(update={"score": 1.0}) for p in fallback]
-        elif gate is not None:
-            turn.status, turn.message = gate
-
-    def _gate(
-        self, turn: _Turn, reading: Reading, docs: list[Document]
-    ) -> tuple[Status, str] | None:
-        """Refuse what is outside the field; say 'not found' when no passage answers."""
-        lexical = self._retriever.lexical
-        focus = [turn.query, *_QUESTION_SENTENCE.findall(turn.query)[-1:]]
-        cover = max(
-            (lexical.coverage(q, p.text) for q in focus for p in turn.passages), default=0.0
-        )
         dense = max((float(d.metadata.get("dense", 0.0)) for d in docs), default=0.0)
-        scope = self.settings
-        if not reading.in_domain and cover < 0.5 and dense < scope.scope_similarity:
-            return "refused", messages.REFUSED
-        if "case" in reading.kinds:
-            return None  # a described situation always gets the start of the Meldcode
-        if cover < scope.min_relevance and dense < scope.answer_similarity:
-            return "not_found", messages.NOT_FOUND
-        return None
-
-    def _condense(self, question: str, history: Sequence[str]) -> str:
-        """Rewrite a follow-up into a standalone question with the chat model."""
-        assert self.chat_model is not None
-        prompt = render("condense", history="\n".join(f"- {h}" for h in history), question=question)
-        try:
-            reply = llm.invoke(self.chat_model, [HumanMessage(prompt)], self.breaker)
-        except LLMUnavailableError:
-            return resolve_follow_up(question, history)
-        return reply.strip() or question
-
-    def _llm_messages(self, turn: _Turn) -> list[SystemMessage | HumanMessage]:
-        numbered = "\n\n".join(
-            f"[{i}] {p.title} — {p.section}\n{body_of(p)}"
-            for i, p in enumerate(turn.passages, start=1)
-        )
-        return [
-            SystemMessage(render("answer_system")),
-            HumanMessage(render("answer_user", passages=numbered, question=turn.query)),
-        ]
+        lexical = self._retriever.lexical
+        judged = gate(turn.query, reading, turn.passages, dense, lexical, self.settings)
+        if judged is not None and judged[0] == "not_found" and fallback:
+            turn.passages = [p.model_copy(update={"score": 1.0}) for p in fallback]
+        elif judged is not None:
+            turn.status, turn.message = judged
 
     def _finish(self, turn: _Turn, composed: Composed) -> Answer:
         """Validate citations, apply the status rules and build the Answer from its parts."""
@@ -306,7 +266,9 @@ class Assistant:
         streamed = ""
         checker = self.checker(turn.passages)
         try:
-            async for chunk in llm.astream(self.chat_model, self._llm_messages(turn), self.breaker):
+            async for chunk in llm.astream(
+                self.chat_model, llm.answer_messages(turn.passages, turn.query), self.breaker
+            ):
                 if shown := await asyncio.to_thread(checker.feed, chunk):
                     streamed += shown
                     yield shown
@@ -329,7 +291,11 @@ class Assistant:
         assert self.chat_model is not None
         checker = self.checker(turn.passages)
         try:
-            checker.feed(llm.invoke(self.chat_model, self._llm_messages(turn), self.breaker))
+            checker.feed(
+                llm.invoke(
+                    self.chat_model, llm.answer_messages(turn.passages, turn.query), self.breaker
+                )
+            )
             checker.flush()
         except LLMUnavailableError as exc:
             turn.fallback = llm.reason(exc.__cause__ or exc)

@@ -9,11 +9,15 @@ from typing import Any
 import httpx
 from langchain_core.exceptions import ModelError
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant import messages
+from assistant.answer import Passage
 from assistant.errors import LLMUnavailableError
+from assistant.prompts import render
+from assistant.questions.follow_up import resolve_follow_up
 from assistant.settings import Settings
+from assistant.units import body_of
 
 log = logging.getLogger("via.llm")
 
@@ -179,3 +183,26 @@ class Breaker:
     def failed(self, exc: BaseException) -> None:
         """Remember a failure and start the pause."""
         self.last, self._until = exc, time.monotonic() + self.pause
+
+
+def answer_messages(passages: Sequence[Passage], question: str) -> list[BaseMessage]:
+    """The system and user messages that ask the model to answer from numbered passages."""
+    numbered = "\n\n".join(
+        f"[{i}] {p.title} — {p.section}\n{body_of(p)}" for i, p in enumerate(passages, start=1)
+    )
+    return [
+        SystemMessage(render("answer_system")),
+        HumanMessage(render("answer_user", passages=numbered, question=question)),
+    ]
+
+
+def condense(
+    model: BaseChatModel, breaker: "Breaker", question: str, history: Sequence[str]
+) -> str:
+    """A follow-up rewritten into a standalone question; the rule-based reading on failure."""
+    prompt = render("condense", history="\n".join(f"- {h}" for h in history), question=question)
+    try:
+        reply = invoke(model, [HumanMessage(prompt)], breaker)
+    except LLMUnavailableError:
+        return resolve_follow_up(question, history)
+    return reply.strip() or question
