@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "references"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "references", "note"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One structural unit: heading, paragraph, list item, table row or a section's references."""
+    """One structural unit: heading, paragraph, list item, table row, a section's references or
+    a note about the document itself (kept out of the passages)."""
 
     kind: BlockKind
     text: str

@@ -33,6 +33,8 @@ def _sections(blocks: list[Block]) -> list[_Section]:
             sections.append(_Section([t for _, t in stack], []))
         elif block.kind == "references":
             sections[-1].references.append(block.text)
+        elif block.kind == "note":
+            continue  # about the document, not its content (the manifest's kind says it)
         else:
             sections[-1].blocks.append(block)
     return [s for s in sections if s.blocks]

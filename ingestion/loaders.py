@@ -19,12 +19,19 @@ _FURNITURE = re.compile(
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _REFERENCES = re.compile(r"^(?:Bronnen|Bron|Sources?)\s*:\s*", re.IGNORECASE)
+# A document's note about itself ("Dit document is een samenvatting ..."): the kind
+# `samenvatting` in the manifest says it on every citation; as text it only wins retrieval
+# for questions that name the document's subject.
+_ABOUT_DOCUMENT = re.compile(r"^Dit document is een samenvatting\b", re.IGNORECASE)
 
 
 def _paragraph(text: str, page: int | None = None) -> Block:
-    """A paragraph, or the references of its section when it is a 'Bronnen: ...' line."""
+    """A paragraph; the references of its section for a 'Bronnen: ...' line; a note for the
+    document's remark about itself."""
     if _REFERENCES.match(text):
         return Block("references", _REFERENCES.sub("", text), 0, page)
+    if _ABOUT_DOCUMENT.match(text):
+        return Block("note", text, 0, page)
     return Block("paragraph", text, 0, page)
 
 

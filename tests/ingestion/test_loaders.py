@@ -139,6 +139,21 @@ def test_section_references_leave_the_text_for_metadata(tmp_path: Path) -> None:
     assert chunks[0].metadata["references"] == "https://example.org/a https://example.org/b"
 
 
+def test_a_summarys_note_about_itself_is_no_passage(tmp_path: Path) -> None:
+    path = tmp_path / "kb.md"
+    path.write_text(
+        "# Wet tijdelijk huisverbod\n\nDit document is een samenvatting in eigen woorden en geen "
+        "officiële tekst. De belangrijkste bron is de wet zelf.\n\n## Duur\n\n"
+        "Een huisverbod duurt tien dagen.\n",
+        encoding="utf-8",
+    )
+    blocks = load(path).blocks
+    assert [b.kind for b in blocks] == ["heading", "note", "heading", "paragraph"]
+    chunks = chunk_blocks(blocks, {"title": "Huisverbod"}, lambda t: len(t.split()), 100, 0)
+    assert [c.metadata["section"] for c in chunks] == ["Duur"]
+    assert not any("samenvatting" in c.page_content for c in chunks)
+
+
 SAVED_PAGE = """Skip to content
 Menu
 Zoeken
