@@ -5,7 +5,8 @@ import re
 from assistant import sentences
 from assistant.answer import Passage
 
-LIST_LINE = re.compile(r"^\s*(?:[-*•▪◦✔✓–]|\d{1,2}[.)]|[a-z][.)])\s+")
+# A list item in passage or answer text (the loaders' bullets of every kind, kept as written).
+LIST_LINE = re.compile(r"^\s*(?:[-*•▪◦✔✓✗–—·→►]|\d{1,2}[.)]|[a-z][.)])\s+")
 _REFERS_BACK = re.compile(
     r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
     r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"

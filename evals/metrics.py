@@ -10,10 +10,10 @@ from assistant import sentences
 from assistant.answer import Answer
 from assistant.formatting import plain
 from assistant.retrieval.hybrid import SAME_MEANING
+from assistant.units import LIST_LINE
 from evals.cases import Case
 
 _MARKER = re.compile(r"\s*\[\d+\]")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", re.MULTILINE)
 
 _EXPECTED = {"answer": {"answered"}, "refuse": {"refused", "not_found"}, "emergency": {"emergency"}}
 
@@ -107,7 +107,7 @@ def answer_sentences(answer: Answer, join_lists: bool = True) -> list[str]:
     announced = False
     for line in answer_body(answer).splitlines():
         parts = sentences.split(line)
-        if join_lists and announced and parts and _LIST_ITEM.match(line):
+        if join_lists and announced and parts and LIST_LINE.match(line):
             found[-1] = f"{found[-1]}\n{parts[0]}"
             found += parts[1:]
             announced = len(parts) == 1
@@ -124,7 +124,7 @@ def answer_words(answer: Answer) -> int:
 
 def has_list(answer: Answer) -> bool:
     """True when the answer holds a list (lists are exempt from the length goal)."""
-    return len(_LIST_ITEM.findall(answer_body(answer))) >= 2
+    return sum(bool(LIST_LINE.match(line)) for line in answer_body(answer).splitlines()) >= 2
 
 
 def first_sentence_answers(case: Case, answer: Answer) -> bool:
@@ -147,5 +147,5 @@ def redundant_pairs(
         return 0
     matrix = np.stack([vector(s) for s in found])
     similar = np.triu(matrix @ matrix.T >= limit, k=1)
-    items = np.array([bool(_LIST_ITEM.match(s)) for s in found])
+    items = np.array([bool(LIST_LINE.match(s)) for s in found])
     return int(np.sum(similar & ~np.outer(items, items)))

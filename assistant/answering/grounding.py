@@ -24,7 +24,7 @@ from assistant.citations import validate
 from assistant.retrieval.embeddings import BundledEmbeddings
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.sentences import split
-from assistant.units import body_of
+from assistant.units import LIST_LINE, body_of
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,6 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _PHONE = re.compile(r"\b0\d{2,3}[- ]?\d{3,4}(?:[- ]?\d{2,4})?\b|\b112\b")
 _NUMBER = re.compile(r"\d+(?:\.\d+){2,}|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+[.,]\d+|\d+")
 _IDIOMS = re.compile(r"\bin acht\b")  # "in acht nemen": no number
-_LIST_PREFIX = re.compile(r"^\s*(?:[-*•▪]|\d{1,2}[.)])\s+")
 _MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 _CLAUSE = re.compile(r",\s*(?=(?:maar|want|terwijl|omdat|dus|of|en)\s)|;\s*|\s+-\s+")
 _NEGATION = re.compile(r"\b(niet|geen|nooit|niets|niemand|nergens|zonder)\b")
@@ -120,7 +119,7 @@ def facts(text: str) -> set[str]:
 def claim(sentence: str) -> str:
     """The sentence without citation markers, list bullets and emphasis: what it claims."""
     text = _MARKER.sub("", sentence)
-    return _LIST_PREFIX.sub("", text).replace("**", "").replace("__", "").strip()
+    return LIST_LINE.sub("", text).replace("**", "").replace("__", "").strip()
 
 
 def grounding_model(index_model: Embeddings | None, threads: int = 0) -> BundledEmbeddings:
