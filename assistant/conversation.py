@@ -64,10 +64,11 @@ class Conversations:
         The step's context is the last history entry (so 'wat nu?' is read as a question about
         the step) and its passages answer when retrieval finds none that does.
         """
+        view = self.flow.view(walk) if walk is not None else None
         if history is None:  # the stored conversation; else the caller's (OpenAI messages)
             history = self.database.history(session_id)
             previous = self.database.last_answer(session_id) if history else ""
-        view = self.flow.view(walk) if walk is not None else self.current_walk(session_id)
+            view = view or self.current_walk(session_id)
         if view is None or view.end:
             return _Context(list(history), previous, [])
         return _Context([*history, view.context], previous, self.step_passages(view))

@@ -144,24 +144,22 @@ class Assistant:
     def _finish(self, turn: _Turn, composed: Composed) -> Answer:
         """Validate citations, apply the status rules and build the Answer from its parts."""
         alert = messages.EMERGENCY if turn.emergency else ""
-        if turn.status is not None:
+        text, cited = validate(composed.text, len(turn.passages))  # nothing composed if settled
+        if not cited:  # settled before answering (status set), or nothing the sources say
             if turn.emergency:
                 return self._answer(turn, Answer(status="emergency", alert=alert, text=""))
-            return self._answer(turn, Answer(status=turn.status, text=turn.message))
-        text, cited = validate(composed.text, len(turn.passages))
-        if not cited:
-            if turn.emergency:
-                return self._answer(turn, Answer(status="emergency", alert=alert, text=""))
-            return self._answer(turn, Answer(status="not_found", text=messages.NOT_FOUND))
+            settled = Answer(
+                status=turn.status or "not_found", text=turn.message or messages.NOT_FOUND
+            )
+            return self._answer(turn, settled)
         pointed = [n for n in composed.see_also if n not in cited and n <= len(turn.passages)]
         citations = [self._citation(n, turn, composed.quotes.get(n)) for n in [*cited, *pointed]]
         see_also = [
             Pointer(n=n, title=turn.passages[n - 1].title, section=turn.passages[n - 1].section)
             for n in pointed
         ]
-        status: Status = "emergency" if turn.emergency else "answered"
         answer = Answer(
-            status=status,
+            status="emergency" if turn.emergency else "answered",
             alert=alert,
             text=text,
             see_also=see_also,

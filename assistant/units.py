@@ -64,20 +64,20 @@ def _raw_units(body: str, keep_lists: bool, announced: bool) -> list[tuple[str, 
     for para in body.split("\n\n"):
         lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
         items = [ln for ln in lines if LIST_LINE.match(ln)]
-        if keep_lists and len(items) >= 2 and lines[-len(items) :] == items:
-            *before, lead = sentences.split(lines[0]) if len(lines) > len(items) else [""]
-            units.extend((s, False) for s in before)
-            units.extend(_sentences(lines[1 : -len(items)]))
-            units.append(("\n".join([lead, *items]).strip(), True))
-            continue
-        if keep_lists and len(items) >= 2:
+        listed = len(items) >= 2
+        if listed and lines[-len(items) :] == items:  # the paragraph ends in its list
+            head = lines[: len(lines) - len(items)]
+            lead = head[-1] if head else (units[-1][0] if units else "")
+            if keep_lists and head:  # the list carries the last sentence of its lead-in line
+                *before, lead = sentences.split(head[-1])
+                units += [*_sentences(head[:-1]), *((s, False) for s in before)]
+                units.append(("\n".join([lead, *items]), True))
+                continue
+            if keep_lists or (announced and lead.endswith(":")):
+                units += [*_sentences(head), ("\n".join(items), True)]
+                continue
+        elif listed and keep_lists:  # list items and text interleaved: kept as one unit
             units.append(("\n".join(lines), True))
-            continue
-        first = lines.index(items[0]) if len(items) >= 2 else 0
-        lead = lines[first - 1] if first else (units[-1][0] if units else "")
-        if announced and len(items) >= 2 and lead.endswith(":") and lines[first:] == items:
-            units.extend(_sentences(lines[:first]))
-            units.append(("\n".join(items), True))
             continue
         units.extend(_sentences(lines))
     return units

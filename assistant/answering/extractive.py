@@ -162,7 +162,7 @@ def _direct(best: Unit, candidates: list[Unit], same: SameMeaning | None) -> lis
         if items is not None and items not in chosen:
             chosen.append(items)
     if same is not None:  # a sentence that says what a list's own lead-in says goes
-        leads = [c.text.splitlines()[0] for c in chosen if c.is_list]
+        leads = [_gist(c) for c in chosen if c.is_list]
         kept = [u for u in chosen if u.is_list or not any(same(u.text, x) for x in leads)]
         chosen = kept or chosen
         best = best if best in chosen else chosen[0]

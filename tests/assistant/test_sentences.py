@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.sentences import split
+from assistant.units import units
 
 
 @pytest.mark.parametrize(
@@ -94,3 +95,13 @@ WORDS += ["1.", "\n", "enz.", "Mevr.", "de", "bijv.", "t.a.v.", "(zie", "p.", "3
 def test_no_text_is_lost(words: list[str]) -> None:
     text = " ".join(words)
     assert re.sub(r"\s", "", "".join(split(text))) == re.sub(r"\s", "", text)
+
+
+def test_a_list_unit_carries_the_lead_in_line_right_before_its_items() -> None:
+    body = "Stap 5 is beslissen. Dat gaat zo.\nDe twee beslissingen zijn:\n1. Melden?\n2. Hulp?"
+    assert units(body, keep_lists=True) == [
+        ("Stap 5 is beslissen.", False),
+        ("Dat gaat zo.", False),
+        ("De twee beslissingen zijn:\n1. Melden?\n2. Hulp?", True),
+    ]
+    assert units(body, keep_lists=False)[-1] == ("1. Melden?\n2. Hulp?", True)
