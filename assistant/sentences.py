@@ -1,6 +1,11 @@
-"""Dutch sentence splitting with pysbd: abbreviations (art., o.a., t.a.v., dhr.) end no sentence."""
+"""Dutch sentence splitting with pysbd: abbreviations (art., o.a., t.a.v., dhr.) end no sentence.
+
+pysbd tries each of its 1,656 Dutch abbreviations on a text (15-30 ms a passage). Text in which no
+full stop could be anything but a sentence end is split by a plain pattern instead, with the same
+result (checked on every paragraph of the bundled corpus by the tests)."""
 
 import functools
+import re
 import threading
 from typing import ClassVar
 
@@ -9,6 +14,22 @@ from pysbd.lang.dutch import Dutch
 
 _local = threading.local()
 _BEFORE_CAPITALS = ["bijv", "bv", "dhr", "mevr", "mw", "vgl", "zgn"]  # bijv. Veilig Thuis
+_END = re.compile(r"(?<=[.!?])\s+")
+_DOTTED_WORD = re.compile(r"(\S+)\.(?=\s|$)")
+# what only pysbd reads right
+_UNCLEAR = re.compile(
+    "|".join(
+        [
+            r"[.!?]\s+[a-zà-ÿ]",  # an end mark before a small letter
+            r"(?:^|\s)[.!?]",  # an end mark after no word
+            r"\.\.\.|…",  # ellipses
+            r"[\"“”‘’]",  # quotation marks
+            r"[.!?][)\]]|[.!?]\s+\S*[)\]]",  # a bracket closed after an end mark
+            r"(?:^\s*|[.!?:]\s+)[(\[]",  # a bracket opened at a sentence's start
+        ]
+    ),
+    re.MULTILINE,
+)
 
 
 class _Dutch(Dutch):  # type: ignore[misc]  # pysbd has no type hints
@@ -29,8 +50,35 @@ def _segmenter() -> pysbd.Segmenter:
     return segmenter
 
 
+@functools.cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.lower() for a in _Dutch.Abbreviation.ABBREVIATIONS) | set(_BEFORE_CAPITALS)
+
+
+def plain(text: str) -> bool:
+    """True when every full stop in text ends a sentence: no abbreviation, initial or number."""
+    if _UNCLEAR.search(text):
+        return False
+    for match in _DOTTED_WORD.finditer(text):
+        word = match.group(1).lower().lstrip("(\"“'")
+        if len(word) <= 1 or "." in word or word in _abbreviations() or word[-1].isdigit():
+            return False
+    return True
+
+
+def _plain_split(text: str) -> tuple[str, ...]:
+    """Lines, then sentences at every end mark (for text that passes `plain`)."""
+    return tuple(p.strip() for line in text.split("\n") for p in _END.split(line) if p.strip())
+
+
 @functools.lru_cache(maxsize=8192)
 def _split(text: str) -> tuple[str, ...]:
+    if plain(text):
+        return _plain_split(text)
+    return _pysbd_split(text)
+
+
+def _pysbd_split(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
     for segment in _segmenter().segment(text):
         if pieces and not pieces[-1][-1].isspace():

@@ -127,8 +127,10 @@ class Assistant:
         else:
             resolved = resolve_follow_up(turn.question, turn.history, turn.previous)
         turn.reading = reading = understand(_LABEL.sub(" ", resolved))
-        turn.query = reading.query  # the question, or what its next step, case or danger asks
-        docs = self._retriever.invoke(turn.query, filters=filters, mode=mode)
+        turn.query = reading.full_query  # the question, or what its next step, case or danger asks
+        docs = self._retriever.invoke(
+            reading.query, filters=filters, mode=mode, expansion=reading.expansion
+        )
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
         if turn.emergency:

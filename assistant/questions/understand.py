@@ -20,7 +20,13 @@ class Reading:
     kinds: frozenset[str] = field(default_factory=frozenset)
     fact: str | None = None
     step_done: int = 0
-    query: str = ""
+    query: str = ""  # the question's own words (or the next step's question), for retrieval
+    expansion: str = ""  # what a case or danger message retrieves besides its own words
+
+    @property
+    def full_query(self) -> str:
+        """The own words and the expansion, which the answer's sentences are weighed against."""
+        return f"{self.query} {self.expansion}".strip()
 
     @property
     def next_step(self) -> int | None:
@@ -93,8 +99,8 @@ def understand(question: str) -> Reading:
     r = rules()
     kinds = {name for name, kind_rules in r.kinds.items() if matches_any(question, kind_rules)}
     fact = next((name for name, fr in r.facts.items() if matches_any(question, fr)), None)
-    query = " ".join([question, synonyms_of(question)]).strip()
-    done = 0
+    query = " ".join([question, synonyms_of(question)]).strip()  # in the documents' words too
+    done, expansion = 0, ""
     if find(question, r.next_step.asks) and not find(question, r.next_step.explicit):
         done = step_done(question)
         if 0 < done < 5:
@@ -102,16 +108,17 @@ def understand(question: str) -> Reading:
             query = _STEP_QUERY.format(step=done + 1)
     emergency = is_emergency(question)
     if emergency:
-        query = f"{query} {r.danger.expansion}"
+        expansion = r.danger.expansion
     elif not done and is_case(question):
         kinds.add("case")
-        query = f"{query} {r.case.expansion}"
+        expansion = r.case.expansion
     return Reading(
         emergency=emergency,
         injection=is_injection(question),
-        in_domain=is_in_domain(question),
+        in_domain=is_in_domain(query),
         kinds=frozenset(kinds),
         fact=fact,
         step_done=done,
         query=query,
+        expansion=expansion,
     )

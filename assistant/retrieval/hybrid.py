@@ -32,6 +32,14 @@ def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _average(first: dict[int, float], second: dict[int, float]) -> dict[int, float]:
+    """The mean of two rankings' scores, each scaled to its best (0..1)."""
+    top_1 = max(first.values(), default=0.0) or 1.0
+    top_2 = max(second.values(), default=0.0) or 1.0
+    both = set(first) | set(second)
+    return {i: (first.get(i, 0.0) / top_1 + second.get(i, 0.0) / top_2) / 2 for i in both}
+
+
 def _first(text: str) -> str:
     """The first sentence of a unit (its vector stands for the unit)."""
     found = sentences.split(text)
@@ -220,6 +228,14 @@ class HybridRetriever(BaseRetriever):
             for i in set(lexical) | set(dense)
         }
 
+    def _ranking(
+        self, query: str, fetch: int, filters: Filters | None, mode: Mode
+    ) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+        """Fused, lexical and dense scores of the best passages for one query."""
+        lexical = self._lexical_ranking(query, fetch, filters) if mode != "dense" else {}
+        dense = self._dense_ranking(query, fetch, filters) if mode != "lexical" else {}
+        return self._fuse(lexical, dense, mode), lexical, dense
+
     def _get_relevant_documents(
         self,
         query: str,
@@ -228,14 +244,21 @@ class HybridRetriever(BaseRetriever):
         filters: Filters | None = None,
         mode: Mode = "hybrid",
         k: int | None = None,
+        expansion: str = "",
     ) -> list[Document]:
-        """Top-k passages for a query, near-duplicates collapsed, scores in metadata."""
+        """Top-k passages for a query, near-duplicates collapsed, scores in metadata.
+
+        expansion: what the question retrieves besides its own words (a case's first Meldcode
+        steps). The question with it and the question alone weigh the same, so the expansion
+        cannot crowd out what a long case description is about (disclosure, a forced marriage).
+        The lexical and dense scores in the metadata are those of the question alone."""
         k = k or self.k
         self.refresh()
         fetch = max(4 * k, 20)
-        lexical = self._lexical_ranking(query, fetch, filters) if mode != "dense" else {}
-        dense = self._dense_ranking(query, fetch, filters) if mode != "lexical" else {}
-        fused = self._fuse(lexical, dense, mode)
+        fused, lexical, dense = self._ranking(query, fetch, filters, mode)
+        if expansion:
+            widened, _, _ = self._ranking(f"{query} {expansion}", fetch, filters, mode)
+            fused = _average(fused, widened)
         results: list[Document] = []
         kept_terms: list[set[str]] = []
         for i in sorted(fused, key=fused.__getitem__, reverse=True):

@@ -1,12 +1,13 @@
 """Dutch sentence splitting: abbreviations, numbers and list items end no sentence; real ends do."""
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.sentences import split
+from assistant.sentences import _plain_split, _pysbd_split, plain, split
 from assistant.units import units
 
 
@@ -105,3 +106,49 @@ def test_a_list_unit_carries_the_lead_in_line_right_before_its_items() -> None:
         ("De twee beslissingen zijn:\n1. Melden?\n2. Hulp?", True),
     ]
     assert units(body, keep_lists=False)[-1] == ("1. Melden?\n2. Hulp?", True)
+
+
+def _corpus_texts() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(Path("corpus").rglob("*.md")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            texts += [paragraph, *(line for line in paragraph.splitlines() if line.strip())]
+    return texts
+
+
+def test_the_plain_split_agrees_with_pysbd_on_every_corpus_paragraph_it_takes() -> None:
+    taken = [t for t in _corpus_texts() if plain(t)]
+    assert len(taken) > 1000  # the fast path is the common one
+    assert [t for t in taken if _plain_split(t) != _pysbd_split(t)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "is_plain"),
+    [
+        ("Een huisverbod duurt tien dagen. Het kan worden verlengd.", True),
+        ("Bel 112! Daarna Veilig Thuis.\n- melden;\n- bespreken.", True),
+        ("Zie art. 5 van de wet.", False),
+        ("Ik sprak dhr. Jansen.", False),
+        ("Dit melden o.a. de politie.", False),
+        ("Stap 1. Signalen", False),
+        ("Het loopt tot 2025. Lees het.", False),
+        ("Het plan Stop Femicide! wil geweld voorkomen.", False),
+        ("Zij zei: “ga weg.” Toen ging hij.", False),
+    ],
+)
+def test_plain_text_has_no_full_stop_that_could_be_something_else(
+    text: str, is_plain: bool
+) -> None:
+    assert plain(text) is is_plain
+
+
+MORE_WORDS = [*WORDS, "melden.", "Het", "kind", "zegt", "veilig.", "ja)", "Thuis).", "nr.", "2024."]
+MORE_WORDS += ["A.", "5%.", "jl.", ";", ":", "-", "•", "Oss.", "Wat?", "Ja!", "(VT)", "08:00."]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(MORE_WORDS), max_size=30))
+def test_the_plain_split_agrees_with_pysbd_on_generated_text(words: list[str]) -> None:
+    text = " ".join(words)
+    if plain(text):
+        assert _plain_split(text) == _pysbd_split(text)

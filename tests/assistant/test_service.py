@@ -90,6 +90,30 @@ def test_case_description_is_in_scope_and_gets_the_meldcode(bundled_assistant: A
     assert any("meldcode" in p.doc_id for p in answer.passages[:3])
 
 
+@pytest.mark.parametrize(
+    ("question", "specific"),
+    [
+        (
+            "Een meisje van 16 uit mijn klas vertelt dat haar familie haar wil uithuwelijken in "
+            "de zomervakantie. Wat moet ik doen?",
+            "Eergerelateerd geweld in de meldcode",
+        ),
+        (
+            "Ik ben wijkverpleegkundige bij een moeder die elke dag veel drinkt, er wonen drie "
+            "jonge kinderen thuis. Wat moet ik doen?",
+            "kindcheck",
+        ),
+    ],
+)
+def test_a_long_case_finds_what_it_is_about_and_the_meldcode(
+    bundled_assistant: Assistant, question: str, specific: str
+) -> None:
+    answer = bundled_assistant.ask(question)
+    sections = [p.section for p in answer.passages]
+    assert any(specific in s for s in sections[:2]), sections
+    assert any(s.startswith(("Stap 1", "Stap 2", "De vijf stappen")) for s in sections), sections
+
+
 def test_off_topic_without_field_words_is_refused(bundled_assistant: Assistant) -> None:
     assert bundled_assistant.ask("Heb je een lekker recept voor pannenkoeken?").status == "refused"
 
