@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant import sentences
 from assistant.retrieval.embeddings import BundledEmbeddings, IndexEmbeddings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.store import add_embedded, bump_generation, open_store
@@ -70,17 +71,25 @@ def measure(settings: Settings, rounds: int) -> dict[str, float]:
     return {"ask_p50": ask50, "ask_p95": ask95, "floor_p50": floor50, "floor_p95": floor95}
 
 
+def corpus_sentences() -> list[str]:
+    """The sentences of the bundled corpus, the material of the synthetic chunks."""
+    found: list[str] = []
+    for path in sorted(Path("corpus").rglob("*.md")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            found += [s for s in sentences.split(paragraph) if len(s.split()) >= 5]
+    return found
+
+
 def synthetic(settings: Settings, embeddings: IndexEmbeddings, n: int) -> None:
-    """Fill a collection with n chunks: corpus-like text, random unit vectors (no model time)."""
+    """Fill a collection with n chunks of five corpus sentences each, drawn at random, with
+    random unit vectors (no model time)."""
     store = open_store(settings, embeddings, create=True)
-    vocabulary = (
-        Path("corpus/oss-raadsinformatiebrief-toekomstbeeld-via-2026.md").read_text().split()
-    )
+    material = corpus_sentences()
     rng = random.Random(7)
     batch = 5000
     for start in range(0, n, batch):
         size = min(batch, n - start)
-        texts = [" ".join(rng.choices(vocabulary, k=60)) for _ in range(size)]
+        texts = [" ".join(rng.sample(material, 5)) for _ in range(size)]
         vectors = np.random.default_rng(start).normal(size=(size, 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         add_embedded(

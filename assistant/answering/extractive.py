@@ -143,6 +143,11 @@ def _gist(unit: Unit) -> str:
     return unit.text.splitlines()[0] if unit.is_list else unit.text
 
 
+def _bare_list(unit: Unit) -> bool:
+    """True for a list without a lead-in line of its own (the unit before it announces it)."""
+    return unit.is_list and bool(LIST_LINE.match(unit.text))
+
+
 def _direct(best: Unit, candidates: list[Unit], same: SameMeaning | None) -> list[Unit]:
     """The best passage's answering units, the best first; a list brings its lead-in."""
     own = [c for c in candidates if c.passage == best.passage]
@@ -156,7 +161,8 @@ def _direct(best: Unit, candidates: list[Unit], same: SameMeaning | None) -> lis
         if same is None or not any(same(_gist(unit), _gist(c)) for c in chosen):
             chosen.append(unit)
     for unit in list(chosen):
-        if unit.is_list and (lead := by_position.get(unit.position - 1)) and lead not in chosen:
+        lead = by_position.get(unit.position - 1) if _bare_list(unit) else None
+        if lead is not None and lead not in chosen:
             chosen.append(lead)
         items = by_position.get(unit.position + 1) if unit.text.endswith(":") else None
         if items is not None and items not in chosen:
@@ -167,7 +173,7 @@ def _direct(best: Unit, candidates: list[Unit], same: SameMeaning | None) -> lis
         chosen = kept or chosen
         best = best if best in chosen else chosen[0]
     rest = sorted((u for u in chosen if u is not best), key=lambda u: u.position)
-    leads_in = [u for u in rest if u.position == best.position - 1 and best.is_list]
+    leads_in = [u for u in rest if u.position == best.position - 1 and _bare_list(best)]
     return [*leads_in, best, *(u for u in rest if u not in leads_in)]  # the answer first
 
 

@@ -78,7 +78,25 @@ class Rules(_Strict):
     synonyms: dict[str, str]
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if twice:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key given twice: {', '.join(twice)}", node.start_mark
+            )
+        return super().construct_mapping(node, deep=deep)
+
+
+def load(text: str) -> Rules:
+    """Rules from YAML text (every key once)."""
+    return Rules.model_validate(yaml.load(text, Loader=_UniqueKeys))  # a SafeLoader
+
+
 @cache
 def rules() -> Rules:
     """The rules, read from rules.yaml on first use."""
-    return Rules.model_validate(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))
+    return load(RULES_FILE.read_text(encoding="utf-8"))

@@ -134,3 +134,10 @@ def test_next_step_after_talking_is_step_four(bundled_assistant: Assistant, ques
 def test_a_count_for_a_named_year_needs_that_year(bundled_assistant: Assistant) -> None:
     question = "Hoeveel meldingen van huiselijk geweld kwamen er in 2024 binnen bij Veilig Thuis?"
     assert bundled_assistant.ask(question).status == "not_found"
+
+
+def test_a_list_with_its_own_lead_in_comes_first_and_whole(bundled_assistant: Assistant) -> None:
+    text = bundled_assistant.ask("meldcode stappen").text
+    lines = text.splitlines()
+    assert lines[0].endswith(":"), text  # the lead-in, not the sentence before it
+    assert [ln[:2] for ln in lines[1:6]] == ["1.", "2.", "3.", "4.", "5."], text

@@ -1,9 +1,11 @@
 """Table-driven tests of the question rules (assistant/questions/rules.yaml)."""
 
 import pytest
+import yaml
 
 from assistant.questions.follow_up import resolve_follow_up
 from assistant.questions.phrases import find, matches_rule
+from assistant.questions.rules import load
 from assistant.questions.understand import (
     is_case,
     step_done,
@@ -186,3 +188,8 @@ def test_a_question_about_the_previous_answer_is_read_with_it(
     got = resolve_follow_up(question, history, ANSWER)
     assert got.startswith(resolved) and got.endswith(question)
     assert "[1]" not in got
+
+
+def test_a_key_given_twice_in_the_rules_is_an_error() -> None:
+    with pytest.raises(yaml.constructor.ConstructorError, match="key given twice: duration"):
+        load("fact_patterns:\n  duration: 'a'\n  duration: 'b'\n")
