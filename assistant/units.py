@@ -8,8 +8,8 @@ from assistant.answer import Passage
 # A list item in passage or answer text (the loaders' bullets of every kind, kept as written).
 LIST_LINE = re.compile(r"^\s*(?:[-*•▪◦✔✓✗–—·→►]|\d{1,2}[.)]|[a-z][.)])\s+")
 _REFERS_BACK = re.compile(
-    r"^(Het\s+betreft|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|Dat\s+(?:betekent|wil)|Daarbij|"
-    r"Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
+    r"^(Het\s+betreft|Het\s+gaat\s+(?:\w+\s+){0,3}?om\b|Dit\s+(?:betekent|houdt|zijn|is)|Deze\s|"
+    r"Dat\s+(?:betekent|wil)|Daarbij|Hierbij|Concreet|Hieronder|Zij\s|Ze\s)"
 )
 NOT_CONTENT = (  # references, metadata lines and a letter's closing: never an answer
     "Bronnen:",

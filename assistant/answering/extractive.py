@@ -228,6 +228,8 @@ def compose(
             break
         if unit.passage == best.passage or unit.is_list or words + _words(unit.text) > _MAX_WORDS:
             continue
+        if unit.text.endswith(":"):  # a lead-in whose list would not come with it
+            continue
         repeats = same is not None and any(
             same(unit.text, line) for u in [*direct, *extra] for line in u.text.splitlines()
         )

@@ -98,6 +98,19 @@ def test_no_text_is_lost(words: list[str]) -> None:
     assert re.sub(r"\s", "", "".join(split(text))) == re.sub(r"\s", "", text)
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Het gaat in ieder geval om casussen met meervoudige problematiek.",
+        "Het betreft casussen met meervoudige problematiek.",
+        "Dit betekent dat er meervoudige problematiek is.",
+    ],
+)
+def test_a_sentence_that_refers_back_stays_with_the_one_before(second: str) -> None:
+    first = "Er is geen eenduidige definitie van complexe casuïstiek."
+    assert units(f"{first} {second}", keep_lists=False) == [(f"{first} {second}", False)]
+
+
 def test_a_list_unit_carries_the_lead_in_line_right_before_its_items() -> None:
     body = "Stap 5 is beslissen. Dat gaat zo.\nDe twee beslissingen zijn:\n1. Melden?\n2. Hulp?"
     assert units(body, keep_lists=True) == [

@@ -1,5 +1,7 @@
 """Assistant.ask on the bundled corpus: every status, its Dutch message, follow-ups, privacy."""
 
+import re
+
 import pytest
 
 from assistant.errors import QuestionError
@@ -141,3 +143,15 @@ def test_a_list_with_its_own_lead_in_comes_first_and_whole(bundled_assistant: As
     lines = text.splitlines()
     assert lines[0].endswith(":"), text  # the lead-in, not the sentence before it
     assert [ln[:2] for ln in lines[1:6]] == ["1.", "2.", "3.", "4.", "5."], text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wanneer moet ik nou echt melden bij veilig thuis en wanneer mag ik het zelf oppakken",
+        "Wat is het verschil tussen advies vragen en een melding doen bij Veilig Thuis?",
+    ],
+)
+def test_no_lead_in_is_shown_without_its_list(bundled_assistant: Assistant, question: str) -> None:
+    text = bundled_assistant.ask(question).text
+    assert not re.search(r":\s*\[\d+\]", text), text  # a lead-in is cited after its list
