@@ -15,6 +15,8 @@ from pysbd.lang.dutch import Dutch
 _local = threading.local()
 _BEFORE_CAPITALS = ["bijv", "bv", "dhr", "mevr", "mw", "vgl", "zgn"]  # bijv. Veilig Thuis
 _END = re.compile(r"(?<=[.!?])\s+")
+_QUOTE = re.compile(r"[\"“”‘’']")
+_WORD_END = re.compile(r"([A-Za-zÀ-ÿ]{2,})[.!?]\s+(?=[A-ZÀ-Þ])")
 _DOTTED_WORD = re.compile(r"(\S+)\.(?=\s|$)")
 # what only pysbd reads right
 _UNCLEAR = re.compile(
@@ -71,11 +73,34 @@ def _plain_split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for line in text.split("\n") for p in _END.split(line) if p.strip())
 
 
+def _pieces(text: str) -> list[str]:
+    """text cut where a sentence certainly ends: a plain word (not an abbreviation) and an end
+    mark, then a capital; pysbd then only reads the pieces that need it."""
+    pieces, start = [], 0
+    for match in _WORD_END.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        read = text[: match.start()]
+        outside = read.count("(") == read.count(")") and read.count("[") == read.count("]")
+        if (
+            before.isspace()
+            and outside
+            and not _QUOTE.search(read)
+            and match.group(1).lower() not in _abbreviations()
+        ):
+            pieces.append(text[start : match.end()])
+            start = match.end()
+    return [*pieces, text[start:]]
+
+
 @functools.lru_cache(maxsize=8192)
 def _split(text: str) -> tuple[str, ...]:
     if plain(text):
         return _plain_split(text)
-    return _pysbd_split(text)
+    return tuple(s for piece in _pieces(text) for s in _piece_split(piece))
+
+
+def _piece_split(piece: str) -> tuple[str, ...]:
+    return _plain_split(piece) if plain(piece) else _pysbd_split(piece)
 
 
 def _pysbd_split(text: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.store import add_embedded, bump_generation, open_store
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.units import LIST_LINE
 from ingestion.pipeline import ingest
 
 QUESTIONS = [
@@ -75,8 +76,9 @@ def corpus_sentences() -> list[str]:
     """The sentences of the bundled corpus, the material of the synthetic chunks."""
     found: list[str] = []
     for path in sorted(Path("corpus").rglob("*.md")):
-        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
-            found += [s for s in sentences.split(paragraph) if len(s.split()) >= 5]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#") and not LIST_LINE.match(line):
+                found += [s for s in sentences.split(line) if len(s.split()) >= 5]
     return found
 
 

@@ -83,6 +83,8 @@ class HybridRetriever(BaseRetriever):
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _sentences: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
     _queries: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
+    _expansions: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
+    _expansion_vectors: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -114,6 +116,7 @@ class HybridRetriever(BaseRetriever):
             self._position = {cid: i for i, cid in enumerate(self._ids)}
             self._lexical = LexicalIndex(self._texts, compounds=self.compounds)
             self._sentences = sentence_index.load(self.store)
+            self._expansions = {}
             self._generation = stamp
 
     @property
@@ -147,15 +150,27 @@ class HybridRetriever(BaseRetriever):
             [all(str(m.get(k, "")) == v for k, v in filters.items()) for m in self._metas]
         )
 
-    def _lexical_ranking(self, query: str, fetch: int, filters: Filters | None) -> dict[int, float]:
-        scores = self.lexical.scores(query)
+    def _lexical_ranking(
+        self, scores: np.ndarray, fetch: int, filters: Filters | None
+    ) -> dict[int, float]:
+        if scores.size == 0:
+            return {}
         mask = self._mask(filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        if scores.size == 0:
-            return {}
-        top = np.argsort(-scores)[:fetch]
+        top = np.argpartition(-scores, min(fetch, scores.size - 1))[:fetch]
+        top = top[np.argsort(-scores[top])]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def _expansion_scores(self, expansion: str) -> np.ndarray:
+        """BM25 scores of an expansion, kept until the index changes (BM25 adds up over the
+        query's words, so the question with its expansion costs one addition)."""
+        scores = self._expansions.get(expansion)
+        if scores is None:
+            scores = self.lexical.scores(expansion)
+            with self._lock:
+                self._expansions[expansion] = scores
+        return scores
 
     def query_vector(self, query: str) -> np.ndarray:
         """The question's embedding (the last few are kept: answering needs it again)."""
@@ -192,8 +207,25 @@ class HybridRetriever(BaseRetriever):
         vector = self._sentences.get(sentence_index.key(sentence))
         return None if vector is None else float(vector @ self.query_vector(query))
 
-    def _dense_ranking(self, query: str, fetch: int, filters: Filters | None) -> dict[int, float]:
-        embedding = self.query_vector(query).tolist()
+    def _widened_vector(self, query: str, expansion: str) -> np.ndarray:
+        """The vector of a question with its expansion: the normalised sum of the question's
+        vector and the expansion's (kept), so widening costs no second model pass; kept as
+        the widened question's vector for weighing answer sentences."""
+        own = self.query_vector(query)
+        extra = self._expansion_vectors.get(expansion)
+        if extra is None:
+            embedded = self.store.embeddings.embed_query(expansion)  # type: ignore[union-attr]
+            extra = self._expansion_vectors[expansion] = np.asarray(embedded, dtype=np.float32)
+        both = own + extra
+        vector: np.ndarray = both / (float(np.linalg.norm(both)) or 1.0)
+        with self._lock:
+            self._queries[f"{query} {expansion}"] = vector
+        return vector
+
+    def _dense_ranking(
+        self, vector: np.ndarray, fetch: int, filters: Filters | None
+    ) -> dict[int, float]:
+        embedding = vector.tolist()
         with reachable():
             hits = self.store.similarity_search_by_vector_with_relevance_scores(
                 embedding, k=fetch, filter=chroma_where(filters)
@@ -228,14 +260,6 @@ class HybridRetriever(BaseRetriever):
             for i in set(lexical) | set(dense)
         }
 
-    def _ranking(
-        self, query: str, fetch: int, filters: Filters | None, mode: Mode
-    ) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
-        """Fused, lexical and dense scores of the best passages for one query."""
-        lexical = self._lexical_ranking(query, fetch, filters) if mode != "dense" else {}
-        dense = self._dense_ranking(query, fetch, filters) if mode != "lexical" else {}
-        return self._fuse(lexical, dense, mode), lexical, dense
-
     def _get_relevant_documents(
         self,
         query: str,
@@ -255,10 +279,20 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         self.refresh()
         fetch = max(4 * k, 20)
-        fused, lexical, dense = self._ranking(query, fetch, filters, mode)
+        scores = self.lexical.scores(query) if mode != "dense" else np.zeros(0)
+        lexical = self._lexical_ranking(scores, fetch, filters)
+        dense = {}
+        if mode != "lexical":
+            dense = self._dense_ranking(self.query_vector(query), fetch, filters)
+        fused = self._fuse(lexical, dense, mode)
         if expansion:
-            widened, _, _ = self._ranking(f"{query} {expansion}", fetch, filters, mode)
-            fused = _average(fused, widened)
+            wide_scores = scores + self._expansion_scores(expansion) if scores.size else scores
+            wide_lexical = self._lexical_ranking(wide_scores, fetch, filters)
+            wide_dense = {}
+            if mode != "lexical":
+                wide = self._widened_vector(query, expansion)
+                wide_dense = self._dense_ranking(wide, fetch, filters)
+            fused = _average(fused, self._fuse(wide_lexical, wide_dense, mode))
         results: list[Document] = []
         kept_terms: list[set[str]] = []
         for i in sorted(fused, key=fused.__getitem__, reverse=True):

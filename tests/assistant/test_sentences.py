@@ -1,5 +1,6 @@
 """Dutch sentence splitting: abbreviations, numbers and list items end no sentence; real ends do."""
 
+import random
 import re
 from pathlib import Path
 
@@ -68,6 +69,14 @@ from assistant.units import units
             "Stop Femicide!: het plan. Het loopt tot 2025.",
             ["Stop Femicide!: het plan.", "Het loopt tot 2025."],
         ),
+        (
+            "Zie art. 5 (o.a. Jansen. Hij belde) en Veilig Thuis. Dat is goed.",
+            ["Zie art. 5 (o.a. Jansen. Hij belde) en Veilig Thuis.", "Dat is goed."],
+        ),
+        (
+            "Bel dhr. Jansen. Hij weet het. Zij niet.",
+            ["Bel dhr. Jansen.", "Hij weet het.", "Zij niet."],
+        ),
         ("", []),
     ],
 )
@@ -133,6 +142,14 @@ def test_the_plain_split_agrees_with_pysbd_on_every_corpus_paragraph_it_takes() 
     taken = [t for t in _corpus_texts() if plain(t)]
     assert len(taken) > 1000  # the fast path is the common one
     assert [t for t in taken if _plain_split(t) != _pysbd_split(t)] == []
+
+
+def test_split_agrees_with_pysbd_on_corpus_paragraphs_and_shuffled_corpus_sentences() -> None:
+    texts = _corpus_texts()
+    material = [s for t in texts if "\n" not in t and not t.startswith("#") for s in split(t)]
+    rng = random.Random(3)
+    texts += [" ".join(rng.sample(material, 5)) for _ in range(500)]
+    assert [t for t in texts if split(t) != list(_pysbd_split(t))] == []
 
 
 @pytest.mark.parametrize(
