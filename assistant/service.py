@@ -23,7 +23,13 @@ from assistant.citations import validate
 from assistant.errors import LLMUnavailableError
 from assistant.privacy import redact
 from assistant.questions.follow_up import check_question, resolve_follow_up
-from assistant.questions.understand import Reading, is_emergency, is_injection, understand
+from assistant.questions.understand import (
+    Reading,
+    expansions,
+    is_emergency,
+    is_injection,
+    understand,
+)
 from assistant.retrieval.embeddings import IndexEmbeddings
 from assistant.retrieval.hybrid import Filters, HybridRetriever, Mode
 from assistant.settings import Settings
@@ -91,8 +97,10 @@ class Assistant:
         return llm.ModelProbe(self.settings)
 
     def warm(self, mode: Mode = "hybrid") -> None:
-        """Load the model and the lexical index, so the first question is fast."""
-        self._retriever.invoke("meldcode", mode=mode)
+        """Load the model, the lexical index and what the case and danger expansions retrieve,
+        so the first question is fast."""
+        for expansion in ("", *expansions()):
+            self._retriever.invoke("meldcode", mode=mode, expansion=expansion)
 
     def retrieve(self, question: str) -> list[Passage]:
         """The passages retrieval finds for a question as it is (no answering)."""

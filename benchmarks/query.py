@@ -55,6 +55,7 @@ def measure(settings: Settings, rounds: int) -> dict[str, float]:
     store, lexical = retriever.store, retriever.lexical
     embeddings = store.embeddings
     assert embeddings is not None
+    assistant.warm()  # as `via serve` does at startup
     asks, floors = [], []
     for _ in range(rounds):
         for q in QUESTIONS:

@@ -81,6 +81,11 @@ def _fact_pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rules().fact_patterns[kind], re.IGNORECASE)
 
 
+def expansions() -> tuple[str, ...]:
+    """What a danger message and a case description retrieve besides their own words."""
+    return rules().danger.expansion, rules().case.expansion
+
+
 def synonyms_of(text: str) -> str:
     """The documents' words for the professional's words in text (rules.yaml synonyms)."""
     found = [words for phrase, words in rules().synonyms.items() if find(text, [phrase])]
