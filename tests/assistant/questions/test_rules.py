@@ -164,6 +164,8 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("ze moet trouwen met een neef in het buitenland", "huwelijksdwang"),
         ("de zoon regelt alle geldzaken van zijn vader", "financiële uitbuiting"),
         ("het is al de derde keer dit jaar", "structurele onveiligheid"),
+        ("dochter zegt dat ze het niet meer trekt met haar vader", "ontspoorde mantelzorg"),
+        ("ze heeft geen geld meer voor haar medicijnen", "financiële uitbuiting"),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
 )
