@@ -11,6 +11,9 @@ from assistant.units import LIST_LINE, NOT_CONTENT, body_of, sentences_of, units
 
 _MAX_WORDS = 120
 _MAX_DIRECT = 4
+# a described case takes two sentences of its best passage, then the steps other passages add
+# (four took the kindcheck for adult clients into a child's case from the stap-1 passage)
+_CASE_DIRECT = 2
 _DIRECT_SHARE, _EXTRA_SHARE = 0.55, 0.7  # of the best unit's score
 _FACT_SENSE = 0.6  # meaning a fact sentence needs when few question words occur in it
 _MAX_EXTRA = 2
@@ -148,13 +151,15 @@ def _bare_list(unit: Unit) -> bool:
     return unit.is_list and bool(LIST_LINE.match(unit.text))
 
 
-def _direct(best: Unit, candidates: list[Unit], same: SameMeaning | None) -> list[Unit]:
+def _direct(
+    best: Unit, candidates: list[Unit], same: SameMeaning | None, limit: int = _MAX_DIRECT
+) -> list[Unit]:
     """The best passage's answering units, the best first; a list brings its lead-in."""
     own = [c for c in candidates if c.passage == best.passage]
     by_position = {c.position: c for c in own}
     chosen = [best]
     for unit in sorted(own, key=lambda u: u.score, reverse=True):
-        if len(chosen) >= _MAX_DIRECT or unit.score < _DIRECT_SHARE * best.score:
+        if len(chosen) >= limit or unit.score < _DIRECT_SHARE * best.score:
             break
         if unit is best or (unit.is_list and any(c.is_list for c in chosen)):
             continue
@@ -216,7 +221,8 @@ def compose(
     years = years_in(question)
     if reading.fact and years and not years & years_in(best.text):
         return Composed()  # a count for 2024 is not answered by a figure for another year
-    direct = _direct(best, candidates, same)
+    limit = _CASE_DIRECT if "case" in reading.kinds else _MAX_DIRECT
+    direct = _direct(best, candidates, same, limit)
     for unit in direct:
         if unit.is_list:
             unit.text = _continued_list(unit, passages[unit.passage], next_passage)

@@ -155,3 +155,12 @@ def test_a_list_with_its_own_lead_in_comes_first_and_whole(bundled_assistant: As
 def test_no_lead_in_is_shown_without_its_list(bundled_assistant: Assistant, question: str) -> None:
     text = bundled_assistant.ask(question).text
     assert not re.search(r":\s*\[\d+\]", text), text  # a lead-in is cited after its list
+
+
+def test_a_childs_case_is_not_answered_with_the_kindcheck_for_adult_clients(
+    bundled_assistant: Assistant,
+) -> None:
+    question = "op de bso zei een meisje van 6 net dat papa mama heeft geslagen. wat moet ik doen?"
+    text = bundled_assistant.ask(question).text
+    assert "stap 1" in text and "stap 2" in text, text
+    assert "volwassen cliënten" not in text, text
