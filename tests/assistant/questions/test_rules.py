@@ -166,6 +166,8 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("het is al de derde keer dit jaar", "structurele onveiligheid"),
         ("dochter zegt dat ze het niet meer trekt met haar vader", "ontspoorde mantelzorg"),
         ("ze heeft geen geld meer voor haar medicijnen", "financiële uitbuiting"),
+        ("mag ik info delen met het lokaal team zonder toestemming", "meldrecht"),
+        ("het gaat slechter, mag ik nog een keer melden?", "opnieuw melden"),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
 )
