@@ -259,7 +259,10 @@ def compose(
             and unit.text.endswith(":")
         )
         marker = "" if announces else f" [{n}]"
-        pieces.append(f"\n{unit.text}{marker}\n" if unit.is_list else f"{unit.text}{marker}")
+        if unit.is_list:
+            pieces.append(f"\n{unit.text}{marker}\n")
+        else:  # one list item among sentences reads as a sentence, without its bullet
+            pieces.append(f"{LIST_LINE.sub('', unit.text, count=1)}{marker}")
     text = " ".join(pieces).replace(" \n", "\n").replace("\n ", "\n").strip()
     tip = messages.WEGWIJZER_TIP if "case" in reading.kinds else ""
     return Composed(text, quotes, [i + 1 for i in see_also], tip)

@@ -164,3 +164,11 @@ def test_a_childs_case_is_not_answered_with_the_kindcheck_for_adult_clients(
     text = bundled_assistant.ask(question).text
     assert "stap 1" in text and "stap 2" in text, text
     assert "volwassen cliënten" not in text, text
+
+
+def test_one_list_item_among_sentences_is_shown_without_its_bullet(
+    bundled_assistant: Assistant,
+) -> None:
+    text = bundled_assistant.ask("wat als ouders niet meewerken aan hulp na de meldcode").text
+    assert "Accepteren de betrokkenen de hulp niet" in text, text
+    assert "] - " not in text and not text.startswith("- "), text
