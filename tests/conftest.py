@@ -26,14 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class CountingEmbeddings(BundledEmbeddings):
-    """The real model, counting how many passages it embedded."""
+    """The real model, counting how many passages and questions it embedded."""
 
     embedded = 0
+    questions = 0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed and count."""
         type(self).embedded += len(texts)
         return super().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed and count."""
+        type(self).questions += 1
+        return super().embed_query(text)
 
 
 @pytest.fixture(scope="session")

@@ -177,11 +177,15 @@ class HybridRetriever(BaseRetriever):
         vector = self._queries.get(query)
         if vector is None:
             embedded = self.store.embeddings.embed_query(query)  # type: ignore[union-attr]
-            vector = np.asarray(embedded, dtype=np.float32)
-            with self._lock:
-                if len(self._queries) >= 256:
-                    self._queries.clear()
-                self._queries[query] = vector
+            vector = self._keep(query, np.asarray(embedded, dtype=np.float32))
+        return vector
+
+    def _keep(self, query: str, vector: np.ndarray) -> np.ndarray:
+        """Keep a question's vector (the last 256 at most) and return it."""
+        with self._lock:
+            if len(self._queries) >= 256:
+                self._queries.clear()
+            self._queries[query] = vector
         return vector
 
     def sentence_vector(self, sentence: str) -> np.ndarray:
@@ -217,10 +221,8 @@ class HybridRetriever(BaseRetriever):
             embedded = self.store.embeddings.embed_query(expansion)  # type: ignore[union-attr]
             extra = self._expansion_vectors[expansion] = np.asarray(embedded, dtype=np.float32)
         both = own + extra
-        vector: np.ndarray = both / (float(np.linalg.norm(both)) or 1.0)
-        with self._lock:
-            self._queries[f"{query} {expansion}"] = vector
-        return vector
+        # kept under the text Reading.full_query gives, so answering finds it without a model pass
+        return self._keep(f"{query} {expansion}", both / (float(np.linalg.norm(both)) or 1.0))
 
     def _dense_ranking(
         self, vector: np.ndarray, fetch: int, filters: Filters | None

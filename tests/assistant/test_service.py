@@ -8,6 +8,7 @@ from assistant.errors import QuestionError
 from assistant.formatting import plain
 from assistant.questions.follow_up import resolve_follow_up
 from assistant.service import Assistant
+from tests.conftest import CountingEmbeddings
 
 
 def test_answered_with_citations(bundled_assistant: Assistant) -> None:
@@ -172,3 +173,11 @@ def test_one_list_item_among_sentences_is_shown_without_its_bullet(
     text = bundled_assistant.ask("wat als ouders niet meewerken aan hulp na de meldcode").text
     assert "Accepteren de betrokkenen de hulp niet" in text, text
     assert "] - " not in text and not text.startswith("- "), text
+
+
+def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> None:
+    bundled_assistant.warm()  # the expansions' vectors, as at startup
+    before = CountingEmbeddings.questions
+    answer = bundled_assistant.ask("Een leerling van 12 schrikt als haar vader komt. Wat nu?")
+    assert answer.status == "answered"
+    assert CountingEmbeddings.questions - before == 1  # the widened vector is reused to answer
