@@ -5,6 +5,7 @@ from pathlib import Path
 import docx
 import pytest
 from fpdf import FPDF
+from langchain_core.documents import Document
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import DocumentError
@@ -125,31 +126,33 @@ def test_markdown_heading_path_lists_and_table_rows(tmp_path: Path) -> None:
     assert doc.blocks[-1].text == "Nr: 1; Naam: AVE"
 
 
-def test_section_references_leave_the_text_for_metadata(tmp_path: Path) -> None:
+def _markdown(tmp_path: Path, text: str) -> tuple[list[Block], list[Document]]:
+    """The blocks of a Markdown file with text, and its chunks (words as tokens)."""
     path = tmp_path / "kb.md"
-    path.write_text(
+    path.write_text(text, encoding="utf-8")
+    blocks = load(path).blocks
+    return blocks, chunk_blocks(blocks, {"title": "Kennisbank"}, lambda t: len(t.split()), 100, 0)
+
+
+def test_section_references_leave_the_text_for_metadata(tmp_path: Path) -> None:
+    blocks, chunks = _markdown(
+        tmp_path,
         "# Kennisbank\n\n## Duur\n\nEen huisverbod duurt tien dagen.\n\n"
         "Bronnen: https://example.org/a, https://example.org/b\n",
-        encoding="utf-8",
     )
-    blocks = load(path).blocks
     assert [b.kind for b in blocks] == ["heading", "heading", "paragraph", "references"]
-    chunks = chunk_blocks(blocks, {"title": "Kennisbank"}, lambda t: len(t.split()), 100, 0)
     assert len(chunks) == 1 and "example.org" not in chunks[0].page_content
     assert chunks[0].metadata["references"] == "https://example.org/a https://example.org/b"
 
 
 def test_a_summarys_note_about_itself_is_no_passage(tmp_path: Path) -> None:
-    path = tmp_path / "kb.md"
-    path.write_text(
+    blocks, chunks = _markdown(
+        tmp_path,
         "# Wet tijdelijk huisverbod\n\nDit document is een samenvatting in eigen woorden en geen "
         "officiële tekst. De belangrijkste bron is de wet zelf.\n\n## Duur\n\n"
         "Een huisverbod duurt tien dagen.\n",
-        encoding="utf-8",
     )
-    blocks = load(path).blocks
     assert [b.kind for b in blocks] == ["heading", "note", "heading", "paragraph"]
-    chunks = chunk_blocks(blocks, {"title": "Huisverbod"}, lambda t: len(t.split()), 100, 0)
     assert [c.metadata["section"] for c in chunks] == ["Duur"]
     assert not any("samenvatting" in c.page_content for c in chunks)
 
