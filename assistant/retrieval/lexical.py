@@ -13,6 +13,10 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 
 _WORD = re.compile(r"[a-z0-9à-ÿ]+")
+# "TOP-3" is written "Top3" too: a word with a number joined by a hyphen also counts as one
+# word, a word with a number attached also as its parts
+_HYPHEN_NUMBER = re.compile(r"\b([a-zà-ÿ]+)-(\d+)\b")
+_WORD_NUMBER = re.compile(r"([a-zà-ÿ]{2,})(\d+)")
 _QUESTION_WORDS = {
     "wat",
     "welke",
@@ -47,6 +51,14 @@ _QUESTION_WORDS = {
     "eens",
     "even",
     "iemand",
+    "betekent",
+    "betekenis",
+    "bedoeld",
+    "bedoelt",
+    "noem",
+    "allemaal",
+    "nou",
+    "gewoon",
 }
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | _QUESTION_WORDS
 _LINKS = ("", "s", "e", "en", "er")
@@ -111,15 +123,19 @@ class LexicalIndex:
         return self._spelling[word]
 
     def tokens(self, text: str, *, question: bool = False) -> list[str]:
-        """Stemmed tokens, plus compound parts and joined numbered terms ("stap3"); a
-        question's misspelled words are corrected first."""
+        """Stemmed tokens, plus compound parts, joined numbered terms ("stap3") and both forms
+        of a word with a number ("top3", "top" "3"); a question's misspelled words are
+        corrected first."""
         out: list[str] = []
         for found in words(text):
             word = self.spelled(found) if question else found
             out.append(stem(word))
+            if joined := _WORD_NUMBER.fullmatch(word):
+                out.extend([stem(joined.group(1)), joined.group(2)])
             if self.compounds:
                 out.extend(stem(p) for p in split_compound(word, self.vocabulary))
         out.extend(f"{m.group(1).lower()}{m.group(2)}" for m in _NUMBERED.finditer(text))
+        out.extend(f"{m.group(1)}{m.group(2)}" for m in _HYPHEN_NUMBER.finditer(text.lower()))
         return out
 
     def scores(self, query: str) -> np.ndarray:

@@ -32,3 +32,27 @@ def test_a_misspelled_question_still_finds_its_passage() -> None:
     scores = index.scores("huisverbood hoelang")
     assert int(scores.argmax()) == 1
     assert index.coverage("aandachtsfuntionaris", TEXTS[0]) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("top3", "De TOP-3-methodiek begint bij veiligheid."),
+        ("TOP-3", "Het gezin stelt een Top3 op van onveilige situaties."),
+    ],
+)
+def test_a_number_joined_to_a_word_matches_every_spelling(question: str, text: str) -> None:
+    assert LexicalIndex([text, "Een huisverbod duurt tien dagen."]).coverage(question, text) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("wat betekent huiselijk geweld precies", "huiselijk geweld"),
+        ("noem de stappen van de meldcode allemaal", "stappen meldcode"),
+        ("wat wordt er nou bedoeld met een kindcheck", "kindcheck"),
+    ],
+)
+def test_the_words_that_frame_a_question_are_not_its_content(question: str, topic: str) -> None:
+    index = LexicalIndex(TEXTS)
+    assert index.tokens(question, question=True) == index.tokens(topic, question=True)
