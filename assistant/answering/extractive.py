@@ -179,7 +179,20 @@ def _direct(
         best = best if best in chosen else chosen[0]
     rest = sorted((u for u in chosen if u is not best), key=lambda u: u.position)
     leads_in = [u for u in rest if u.position == best.position - 1 and _bare_list(best)]
-    return [*leads_in, best, *(u for u in rest if u not in leads_in)]  # the answer first
+    return _announced_lists_follow([*leads_in, best, *(u for u in rest if u not in leads_in)])
+
+
+def _announced_lists_follow(units: list[Unit]) -> list[Unit]:
+    """The units in order, each list right after the lead-in that announces it (a lead-in
+    that answers first would otherwise be followed by the sentences before it)."""
+    out: list[Unit] = []
+    for unit in units:
+        if any(u is unit for u in out):
+            continue
+        out.append(unit)
+        if unit.text.endswith(":"):
+            out += [u for u in units if u.is_list and u.position == unit.position + 1]
+    return out
 
 
 def _continued_list(unit: Unit, passage: Passage, next_passage: NextPassage) -> str:

@@ -158,6 +158,15 @@ def test_no_lead_in_is_shown_without_its_list(bundled_assistant: Assistant, ques
     assert not re.search(r":\s*\[\d+\]", text), text  # a lead-in is cited after its list
 
 
+def test_a_lead_in_that_answers_first_is_followed_by_its_list(
+    bundled_assistant: Assistant,
+) -> None:
+    lines = bundled_assistant.ask("wat is AVE").text.splitlines()
+    announces = [i for i, line in enumerate(lines) if line.endswith(":")]
+    assert announces, lines
+    assert all(lines[i + 1].startswith("- ") for i in announces), lines
+
+
 def test_a_childs_case_is_not_answered_with_the_kindcheck_for_adult_clients(
     bundled_assistant: Assistant,
 ) -> None:
