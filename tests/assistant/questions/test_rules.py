@@ -77,7 +77,12 @@ def test_a_named_step_is_not_guessed() -> None:
         ("Meneer van 84 lag weer in een doorweekte luier en had niks gegeten. Wat nu?", True),
         ("Mevrouw zegt dat ze geen geld meer heeft, haar zoon beheert alles. Is dit iets?", True),
         ("Haar ex dreigt de kinderen mee te nemen naar het buitenland, wat kan ik hier mee?", True),
+        ("Ik heb signalen van ouderenmishandeling bij een cliënt, wat moet ik doen?", True),
+        ("ik vermoed kindermishandeling bij een leerling. wat nu?", True),
+        ("Ik maak me zorgen over een kind in mijn klas, wat kan ik doen?", True),
         ("Wat moet ik doen volgens de meldcode?", False),
+        ("Wat is kindermishandeling?", False),
+        ("Wat doe ik als er bij afweging 1 geen vermoeden meer is?", False),
         ("Er zijn blauwe plekken gezien.", False),
     ],
 )
@@ -168,6 +173,7 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("ze heeft geen geld meer voor haar medicijnen", "financiële uitbuiting"),
         ("mag ik info delen met het lokaal team zonder toestemming", "meldrecht"),
         ("het gaat slechter, mag ik nog een keer melden?", "opnieuw melden"),
+        ("wanneer moet ik melden volgens het afwegingskader", "professionele norm"),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
 )
