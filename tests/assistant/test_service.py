@@ -139,6 +139,12 @@ def test_a_count_for_a_named_year_needs_that_year(bundled_assistant: Assistant) 
     assert bundled_assistant.ask(question).status == "not_found"
 
 
+def test_a_duration_of_something_else_does_not_answer(bundled_assistant: Assistant) -> None:
+    assert bundled_assistant.ask("hoe lang bewaar ik het dossier").status == "not_found"
+    answer = bundled_assistant.ask("hoe lang mag hij niet thuis komen")
+    assert answer.status == "answered" and "dagen" in answer.text, answer.text
+
+
 def test_a_list_with_its_own_lead_in_comes_first_and_whole(bundled_assistant: Assistant) -> None:
     text = bundled_assistant.ask("meldcode stappen").text
     lines = text.splitlines()
