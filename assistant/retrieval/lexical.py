@@ -130,12 +130,13 @@ class LexicalIndex:
         for found in words(text):
             word = self.spelled(found) if question else found
             out.append(stem(word))
-            if joined := _WORD_NUMBER.fullmatch(word):
+            if word[-1].isdigit() and (joined := _WORD_NUMBER.fullmatch(word)):
                 out.extend([stem(joined.group(1)), joined.group(2)])
             if self.compounds:
                 out.extend(stem(p) for p in split_compound(word, self.vocabulary))
         out.extend(f"{m.group(1).lower()}{m.group(2)}" for m in _NUMBERED.finditer(text))
-        out.extend(f"{m.group(1)}{m.group(2)}" for m in _HYPHEN_NUMBER.finditer(text.lower()))
+        if "-" in text:
+            out.extend(f"{m.group(1)}{m.group(2)}" for m in _HYPHEN_NUMBER.finditer(text.lower()))
         return out
 
     def scores(self, query: str) -> np.ndarray:
