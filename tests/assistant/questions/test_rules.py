@@ -82,6 +82,7 @@ def test_a_named_step_is_not_guessed() -> None:
         ("Ik maak me zorgen over een kind in mijn klas, wat kan ik doen?", True),
         ("Wat moet ik doen volgens de meldcode?", False),
         ("Wat is kindermishandeling?", False),
+        ("welke aanpak heeft oss voor huiselijk geweld", False),
         ("Wat doe ik als er bij afweging 1 geen vermoeden meer is?", False),
         ("Er zijn blauwe plekken gezien.", False),
     ],
