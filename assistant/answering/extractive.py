@@ -20,6 +20,7 @@ _DIRECT_SHARE, _EXTRA_SHARE = 0.55, 0.7  # of the best unit's score
 # them at 0.64 (the sources hold no retention period)
 _FACT_SENSE = 0.75
 _MAX_EXTRA = 2
+_COMPARES = 0.5  # share of a sentence's words that are the two sides when it compares them
 _MAX_SEE_ALSO = 2
 # Weights of a unit's score: question words it covers, meaning (1), the section heading, the
 # passage's retrieval score and an early place in its section; chosen on the eval cases
@@ -198,6 +199,40 @@ def _announced_lists_follow(units: list[Unit]) -> list[Unit]:
     return out
 
 
+def _compared(
+    best: Unit, candidates: list[Unit], sides: tuple[str, str], lexical: LexicalIndex
+) -> list[Unit] | None:
+    """A comparison's answer: the best sentence about each side alone, in the question's order,
+    after the best one when that sentence is about the two sides only; None when a side has
+    no sentence of its own."""
+    terms = [set(lexical.tokens(side, question=True)) for side in sides]
+    own = [terms[0] - terms[1], terms[1] - terms[0]]
+    if not all(own):
+        return None
+
+    def share(unit: Unit, side: int) -> float:
+        return len(own[side] & set(lexical.tokens(unit.text))) / len(own[side])
+
+    picked: list[Unit] = []
+    for side in (0, 1):
+        about = [
+            u
+            for u in candidates
+            if u.score > 0
+            and not u.is_list
+            and not u.text.endswith(":")
+            and share(u, side) > share(u, 1 - side)
+        ]
+        if not about:
+            return None
+        picked.append(max(about, key=lambda u: u.score))
+    words = set(lexical.tokens(best.text))  # "Het meldrecht is geen meldplicht." sets them apart
+    compares = all(share(best, side) > 0 for side in (0, 1)) and (
+        len(words & (terms[0] | terms[1])) >= _COMPARES * len(words)
+    )
+    return [best, *picked] if compares and not best.is_list else picked
+
+
 def _continued_list(unit: Unit, passage: Passage, next_passage: NextPassage) -> str:
     """A list that runs on into the next chunk of the same section, appended whole."""
     following = next_passage(passage)
@@ -238,7 +273,8 @@ def compose(
     if reading.fact and years and not years & years_in(best.text):
         return Composed()  # a count for 2024 is not answered by a figure for another year
     limit = _CASE_DIRECT if "case" in reading.kinds else _MAX_DIRECT
-    direct = _direct(best, candidates, same, limit)
+    compared = _compared(best, candidates, reading.sides, lexical) if reading.sides else None
+    direct = compared or _direct(best, candidates, same, limit)
     for unit in direct:
         if unit.is_list:
             unit.text = _continued_list(unit, passages[unit.passage], next_passage)

@@ -72,6 +72,7 @@ class Rules(_Strict):
     kinds: dict[str, list[Rule]]
     facts: dict[str, list[Rule]]
     fact_patterns: dict[str, str]
+    comparison: str
     case: Case
     next_step: NextStep
     follow_up: FollowUp

@@ -22,6 +22,7 @@ class Reading:
     step_done: int = 0
     query: str = ""  # the question's own words (or the next step's question), for retrieval
     expansion: str = ""  # what a case or danger message retrieves besides its own words
+    sides: tuple[str, str] | None = None  # the two things a comparison question sets apart
 
     @property
     def full_query(self) -> str:
@@ -81,6 +82,12 @@ def _fact_pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rules().fact_patterns[kind], re.IGNORECASE)
 
 
+def sides_of(text: str) -> tuple[str, str] | None:
+    """The two sides of a comparison question ("verschil tussen X en Y"), or None."""
+    found = re.search(rules().comparison, text, re.IGNORECASE)
+    return (found.group(1).strip(), found.group(2).strip()) if found else None
+
+
 def expansions() -> tuple[str, ...]:
     """What a danger message and a case description retrieve besides their own words."""
     return rules().danger.expansion, rules().case.expansion
@@ -126,4 +133,5 @@ def understand(question: str) -> Reading:
         step_done=done,
         query=query,
         expansion=expansion,
+        sides=sides_of(question),
     )

@@ -173,6 +173,21 @@ def test_a_lead_in_that_answers_first_is_followed_by_its_list(
     assert all(lines[i + 1].startswith("- ") for i in announces), lines
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        ("Wat is het verschil tussen casusregie en procesregie?", "Casusregie", "Procesregie"),
+        ("wat is het verschil tussen acute en structurele onveiligheid", "Acute", "Structurele"),
+    ],
+)
+def test_a_comparison_says_what_each_side_is(
+    bundled_assistant: Assistant, question: str, first: str, second: str
+) -> None:
+    text = bundled_assistant.ask(question).text
+    sentences = re.split(r"(?<=\])\s+", text)
+    assert sentences[0].startswith(first) and sentences[1].startswith(second), text
+
+
 def test_a_childs_case_is_not_answered_with_the_kindcheck_for_adult_clients(
     bundled_assistant: Assistant,
 ) -> None:

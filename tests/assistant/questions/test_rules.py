@@ -8,6 +8,7 @@ from assistant.questions.phrases import find, matches_rule
 from assistant.questions.rules import load
 from assistant.questions.understand import (
     is_case,
+    sides_of,
     step_done,
     synonyms_of,
     understand,
@@ -203,6 +204,22 @@ def test_a_question_about_the_previous_answer_is_read_with_it(
     got = resolve_follow_up(question, history, ANSWER)
     assert got.startswith(resolved) and got.endswith(question)
     assert "[1]" not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        ("Wat is het verschil tussen casusregie en procesregie?", ("casusregie", "procesregie")),
+        (
+            "wat is het verschil tussen acute en structurele onveiligheid",
+            ("acute", "structurele onveiligheid"),
+        ),
+        ("verschil tussen meldrecht en meldplicht??", ("meldrecht", "meldplicht")),
+        ("Wat is casusregie?", None),
+    ],
+)
+def test_the_two_sides_of_a_comparison(text: str, sides: tuple[str, str] | None) -> None:
+    assert sides_of(text) == sides
 
 
 def test_a_key_given_twice_in_the_rules_is_an_error() -> None:
