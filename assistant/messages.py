@@ -27,6 +27,7 @@ WEGWIJZER_TIP = (
     "Loop de stappen samen door met de Meldcode-wegwijzer; overleg met je aandachtsfunctionaris "
     "of bel Veilig Thuis (0800-2000) voor advies, ook bij twijfel."
 )
+SIDE_NOT_FOUND = "Over {side} staat niets in de gevonden bronnen."
 LLM_UNAVAILABLE = (
     "Het taalmodel is niet bereikbaar; dit antwoord bestaat uit zinnen uit de bronnen."
 )

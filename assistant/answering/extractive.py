@@ -233,6 +233,16 @@ def _compared(
     return [best, *picked] if compares and not best.is_list else picked
 
 
+def _uncovered(candidates: list[Unit], sides: tuple[str, str], lexical: LexicalIndex) -> str:
+    """The side of a comparison whose own words occur in no candidate, or ""."""
+    terms = [set(lexical.tokens(side, question=True)) for side in sides]
+    said = set().union(*(lexical.tokens(u.text) for u in candidates))
+    for side, own in zip(sides, (terms[0] - terms[1], terms[1] - terms[0]), strict=True):
+        if own and not own & said:
+            return side
+    return ""
+
+
 def _continued_list(unit: Unit, passage: Passage, next_passage: NextPassage) -> str:
     """A list that runs on into the next chunk of the same section, appended whole."""
     following = next_passage(passage)
@@ -275,6 +285,7 @@ def compose(
     limit = _CASE_DIRECT if "case" in reading.kinds else _MAX_DIRECT
     compared = _compared(best, candidates, reading.sides, lexical) if reading.sides else None
     direct = compared or _direct(best, candidates, same, limit)
+    missing = _uncovered(candidates, reading.sides, lexical) if reading.sides else ""
     for unit in direct:
         if unit.is_list:
             unit.text = _continued_list(unit, passages[unit.passage], next_passage)
@@ -317,6 +328,8 @@ def compose(
             pieces.append(f"{LIST_LINE.sub('', unit.text, count=1)}{marker}")
     text = " ".join(pieces).replace(" \n", "\n").replace("\n ", "\n").strip()
     tip = messages.WEGWIJZER_TIP if "case" in reading.kinds else ""
+    if missing:  # a comparison with a side the passages never name says so
+        tip = messages.SIDE_NOT_FOUND.format(side=missing)
     return Composed(text, quotes, [i + 1 for i in see_also], tip)
 
 

@@ -188,6 +188,15 @@ def test_a_comparison_says_what_each_side_is(
     assert sentences[0].startswith(first) and sentences[1].startswith(second), text
 
 
+def test_a_comparison_says_which_side_the_sources_do_not_name(
+    bundled_assistant: Assistant,
+) -> None:
+    answer = bundled_assistant.ask("verschil tussen een huisverbod en een straatverbod?")
+    assert answer.tip == "Over een straatverbod staat niets in de gevonden bronnen.", answer.tip
+    assert "huisverbod" in answer.text
+    assert not bundled_assistant.ask("Wat is het verschil tussen casusregie en procesregie?").tip
+
+
 def test_a_childs_case_is_not_answered_with_the_kindcheck_for_adult_clients(
     bundled_assistant: Assistant,
 ) -> None:
