@@ -202,9 +202,9 @@ def _announced_lists_follow(units: list[Unit]) -> list[Unit]:
 def _compared(
     best: Unit, candidates: list[Unit], sides: tuple[str, str], lexical: LexicalIndex
 ) -> list[Unit] | None:
-    """A comparison's answer: the best sentence about each side alone, in the question's order,
-    after the best one when that sentence is about the two sides only; None when a side has
-    no sentence of its own."""
+    """A comparison's answer: the best sentence about each side alone (one that opens with the
+    side first), in the question's order, after the best one when that sentence is about the
+    two sides only; None when a side has no sentence of its own."""
     terms = [set(lexical.tokens(side, question=True)) for side in sides]
     own = [terms[0] - terms[1], terms[1] - terms[0]]
     if not all(own):
@@ -212,6 +212,9 @@ def _compared(
 
     def share(unit: Unit, side: int) -> float:
         return len(own[side] & set(lexical.tokens(unit.text))) / len(own[side])
+
+    def opens_with(unit: Unit, side: int) -> bool:  # "Acute onveiligheid betekent ..."
+        return bool(own[side] & set(lexical.tokens(unit.text)[: len(own[side]) + 1]))
 
     picked: list[Unit] = []
     for side in (0, 1):
@@ -225,7 +228,7 @@ def _compared(
         ]
         if not about:
             return None
-        picked.append(max(about, key=lambda u: u.score))
+        picked.append(max(about, key=lambda u: (opens_with(u, side), u.score)))
     words = set(lexical.tokens(best.text))  # "Het meldrecht is geen meldplicht." sets them apart
     compares = all(share(best, side) > 0 for side in (0, 1)) and (
         len(words & (terms[0] | terms[1])) >= _COMPARES * len(words)

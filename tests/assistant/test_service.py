@@ -178,6 +178,11 @@ def test_a_lead_in_that_answers_first_is_followed_by_its_list(
     [
         ("Wat is het verschil tussen casusregie en procesregie?", "Casusregie", "Procesregie"),
         ("wat is het verschil tussen acute en structurele onveiligheid", "Acute", "Structurele"),
+        (  # the sentence that opens with its side before a higher-scored one that mentions it
+            "Wat is het verschil tussen een melding en een adviesvraag?",
+            "Met de melding",
+            "Bij een adviesvraag",
+        ),
     ],
 )
 def test_a_comparison_says_what_each_side_is(
