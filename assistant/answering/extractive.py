@@ -205,8 +205,7 @@ def _compared(
     """A comparison's answer: the best sentence about each side alone (one that opens with the
     side first), in the question's order, after the best one when that sentence is about the
     two sides only; None when a side has no sentence of its own."""
-    terms = [set(lexical.tokens(side, question=True)) for side in sides]
-    own = [terms[0] - terms[1], terms[1] - terms[0]]
+    terms, own = _side_terms(sides, lexical)
     if not all(own):
         return None
 
@@ -236,11 +235,18 @@ def _compared(
     return [best, *picked] if compares and not best.is_list else picked
 
 
+def _side_terms(
+    sides: tuple[str, str], lexical: LexicalIndex
+) -> tuple[list[set[str]], list[set[str]]]:
+    """The terms of each side of a comparison, and those it does not share with the other."""
+    terms = [set(lexical.tokens(side, question=True)) for side in sides]
+    return terms, [terms[0] - terms[1], terms[1] - terms[0]]
+
+
 def _uncovered(candidates: list[Unit], sides: tuple[str, str], lexical: LexicalIndex) -> str:
     """The side of a comparison whose own words occur in no candidate, or ""."""
-    terms = [set(lexical.tokens(side, question=True)) for side in sides]
     said = set().union(*(lexical.tokens(u.text) for u in candidates))
-    for side, own in zip(sides, (terms[0] - terms[1], terms[1] - terms[0]), strict=True):
+    for side, own in zip(sides, _side_terms(sides, lexical)[1], strict=True):
         if own and not own & said:
             return side
     return ""
