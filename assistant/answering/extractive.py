@@ -201,19 +201,23 @@ def _announced_lists_follow(units: list[Unit]) -> list[Unit]:
 
 def _compared(
     best: Unit, candidates: list[Unit], sides: tuple[str, str], lexical: LexicalIndex
-) -> list[Unit] | None:
+) -> tuple[list[Unit] | None, str]:
     """A comparison's answer: the best sentence about each side alone (one that opens with the
     side first), in the question's order, after the best one when that sentence is about the
-    two sides only; None when a side has no sentence of its own."""
-    terms, own = _side_terms(sides, lexical)
+    two sides only; None when a side has no sentence of its own. Also the side whose own
+    words occur in no candidate, or ""."""
+    terms = [set(lexical.tokens(side, question=True)) for side in sides]
+    own = [terms[0] - terms[1], terms[1] - terms[0]]
+    seen = {id(u): lexical.tokens(u.text) for u in candidates}  # each unit tokenised once
+    missing = next((s for s, o in zip(sides, own, strict=True) if o and not _names(seen, o)), "")
     if not all(own):
-        return None
+        return None, missing
 
     def share(unit: Unit, side: int) -> float:
-        return len(own[side] & set(lexical.tokens(unit.text))) / len(own[side])
+        return len(own[side] & set(seen[id(unit)])) / len(own[side])
 
     def opens_with(unit: Unit, side: int) -> bool:  # "Acute onveiligheid betekent ..."
-        return bool(own[side] & set(lexical.tokens(unit.text)[: len(own[side]) + 1]))
+        return bool(own[side] & set(seen[id(unit)][: len(own[side]) + 1]))
 
     picked: list[Unit] = []
     for side in (0, 1):
@@ -226,30 +230,18 @@ def _compared(
             and share(u, side) > share(u, 1 - side)
         ]
         if not about:
-            return None
+            return None, missing
         picked.append(max(about, key=lambda u: (opens_with(u, side), u.score)))
-    words = set(lexical.tokens(best.text))  # "Het meldrecht is geen meldplicht." sets them apart
+    words = set(seen[id(best)])  # "Het meldrecht is geen meldplicht." sets them apart
     compares = all(share(best, side) > 0 for side in (0, 1)) and (
         len(words & (terms[0] | terms[1])) >= _COMPARES * len(words)
     )
-    return [best, *picked] if compares and not best.is_list else picked
+    return ([best, *picked] if compares and not best.is_list else picked), missing
 
 
-def _side_terms(
-    sides: tuple[str, str], lexical: LexicalIndex
-) -> tuple[list[set[str]], list[set[str]]]:
-    """The terms of each side of a comparison, and those it does not share with the other."""
-    terms = [set(lexical.tokens(side, question=True)) for side in sides]
-    return terms, [terms[0] - terms[1], terms[1] - terms[0]]
-
-
-def _uncovered(candidates: list[Unit], sides: tuple[str, str], lexical: LexicalIndex) -> str:
-    """The side of a comparison whose own words occur in no candidate, or ""."""
-    said = set().union(*(lexical.tokens(u.text) for u in candidates))
-    for side, own in zip(sides, _side_terms(sides, lexical)[1], strict=True):
-        if own and not own & said:
-            return side
-    return ""
+def _names(seen: dict[int, list[str]], terms: set[str]) -> bool:
+    """True when one of the units' tokens holds one of the terms."""
+    return any(terms & set(tokens) for tokens in seen.values())
 
 
 def _continued_list(unit: Unit, passage: Passage, next_passage: NextPassage) -> str:
@@ -292,9 +284,10 @@ def compose(
     if reading.fact and years and not years & years_in(best.text):
         return Composed()  # a count for 2024 is not answered by a figure for another year
     limit = _CASE_DIRECT if "case" in reading.kinds else _MAX_DIRECT
-    compared = _compared(best, candidates, reading.sides, lexical) if reading.sides else None
+    compared, missing = (
+        _compared(best, candidates, reading.sides, lexical) if reading.sides else (None, "")
+    )
     direct = compared or _direct(best, candidates, same, limit)
-    missing = _uncovered(candidates, reading.sides, lexical) if reading.sides else ""
     for unit in direct:
         if unit.is_list:
             unit.text = _continued_list(unit, passages[unit.passage], next_passage)
