@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     )
     lexical_weight: float = Field(0.5, ge=0, description="Weight of the BM25 (lexical) leg.")
     dense_weight: float = Field(0.5, ge=0, description="Weight of the embedding (dense) leg.")
+    relevance_feedback: float = Field(
+        0.2,
+        ge=0,
+        description="Weight of the best fused passages' vectors added to the question's vector "
+        "before the dense leg runs again (pseudo-relevance feedback; 0 turns it off).",
+    )
     compound_split: bool = Field(
         True, description="Split Dutch compounds (kindermishandeling) for the lexical leg."
     )

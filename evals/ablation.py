@@ -31,7 +31,7 @@ VARIANTS: dict[str, Variant] = {
     "old hybrid (MiniLM, 0.95/0.05, 240 tokens)": (
         MINILM,
         "hybrid",
-        {"lexical_weight": 0.95, "dense_weight": 0.05},
+        {"lexical_weight": 0.95, "dense_weight": 0.05, "relevance_feedback": 0.0},
     ),
     "e5 hybrid 0.3/0.7": (E5, "hybrid", {"lexical_weight": 0.3, "dense_weight": 0.7}),
     "e5 hybrid 0.4/0.6": (E5, "hybrid", {"lexical_weight": 0.4, "dense_weight": 0.6}),
@@ -40,7 +40,10 @@ VARIANTS: dict[str, Variant] = {
     "e5 hybrid RRF 0.5/0.5": (E5, "hybrid", {"fusion": "rrf"}),
     "e5 hybrid, 200 tokens": ({**E5, "chunk_size": 200}, "hybrid", {}),
     "e5 hybrid, 400 tokens": ({**E5, "chunk_size": 400}, "hybrid", {}),
-    "new hybrid (default: e5, 0.5/0.5, 300 tokens)": (E5, "hybrid", {}),
+    "e5 hybrid without feedback": (E5, "hybrid", {"relevance_feedback": 0.0}),
+    "e5 hybrid, feedback 0.1": (E5, "hybrid", {"relevance_feedback": 0.1}),
+    "e5 hybrid, feedback 0.3": (E5, "hybrid", {"relevance_feedback": 0.3}),
+    "new hybrid (default: e5, 0.5/0.5, 300 tokens, feedback 0.2)": (E5, "hybrid", {}),
 }
 
 

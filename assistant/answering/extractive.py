@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from assistant import messages
 from assistant.answer import Passage
-from assistant.questions.understand import Reading, has_fact, years_in
+from assistant.questions.understand import Reading, answers_kind, has_fact, years_in
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.units import LIST_LINE, NOT_CONTENT, body_of, sentences_of, units
 
@@ -26,6 +26,7 @@ _MAX_SEE_ALSO = 2
 # passage's retrieval score and an early place in its section; chosen on the eval cases
 # (the unit ranked first holds a key fact most often: 0.64 against 0.57 for 1/1/0.3/0.4/0).
 _COVER, _HEADING, _PRIOR, _POSITION = 2.0, 0.6, 0.8, 0.2
+_LACKS_KIND = 0.8  # a sentence without what the question's kind asks for (may I, what follows)
 
 NextPassage = Callable[[Passage], Passage | None]
 
@@ -101,6 +102,8 @@ def _candidates(
                 score += _kind_bonus(text, passage, reading)
                 if reading.fact and not has_fact(text, reading.fact):
                     score *= 0.3  # a number question is answered by a sentence with that number
+                if answers_kind(text, reading.kinds) is False:
+                    score *= _LACKS_KIND
             relevant = cover > 0 or sense > 0.3 or is_list
             out.append(Unit(rank, position, text, score if relevant else 0.0, is_list, sense))
     return out

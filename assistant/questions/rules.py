@@ -70,6 +70,7 @@ class Rules(_Strict):
     injection: list[Rule]
     domain: list[str]
     kinds: dict[str, list[Rule]]
+    answer_markers: dict[str, list[str]]
     facts: dict[str, list[Rule]]
     fact_patterns: dict[str, str]
     comparison: str

@@ -72,6 +72,16 @@ def has_fact(text: str, kind: str) -> bool:
     return _fact_pattern(kind).search(text) is not None
 
 
+def answers_kind(text: str, kinds: frozenset[str]) -> bool | None:
+    """Whether a sentence holds what the question's kinds ask for (rules.yaml); None when no
+    kind of the question asks anything of the words."""
+    markers = rules().answer_markers
+    asking = kinds & markers.keys()
+    if not asking or "case" in kinds:
+        return None
+    return any(find(text, markers[kind]) is not None for kind in asking)
+
+
 def years_in(text: str) -> set[str]:
     """The years a text names ("in 2024")."""
     return set(_fact_pattern("date").findall(text))

@@ -107,7 +107,8 @@ def fetch_all(store: Chroma, include: list[str], page: int = 5000) -> dict[str, 
     while True:
         batch = store.get(include=include, limit=page, offset=offset)
         for key in out:
-            out[key].extend(batch[key] or [])
+            found = batch[key]  # embeddings come as one array, whose truth is ambiguous
+            out[key].extend(found if found is not None else [])
         if len(batch["ids"]) < page:
             return out
         offset += page

@@ -225,3 +225,23 @@ def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> N
     answer = bundled_assistant.ask("Een leerling van 12 schrikt als haar vader komt. Wat nu?")
     assert answer.status == "answered"
     assert CountingEmbeddings.questions - before == 1  # the widened vector is reused to answer
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "opens_with"),
+    [
+        ("moet ik mijn beroepsgeheim doorbreken?", [], "meldrecht"),  # not a duty conflict
+        (
+            "en als ik ga melden, moet ik dan stoppen met mijn eigen hulp?",
+            ["Wat is stap 5 van de meldcode?"],
+            "afstemmen",
+        ),
+        ("en wat gebeurt er na de melding?", ["Hoe doe ik een melding bij Veilig Thuis?"], "dan"),
+    ],
+)
+def test_the_answer_opens_with_what_the_kind_of_question_asks(
+    bundled_assistant: Assistant, question: str, history: list[str], opens_with: str
+) -> None:
+    text = bundled_assistant.ask(question, history).text
+    first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
+    assert opens_with in first.lower(), text

@@ -7,6 +7,7 @@ from assistant.questions.follow_up import resolve_follow_up
 from assistant.questions.phrases import find, matches_rule
 from assistant.questions.rules import load
 from assistant.questions.understand import (
+    answers_kind,
     is_case,
     sides_of,
     step_done,
@@ -100,6 +101,8 @@ def test_case_descriptions(text: str, case: bool) -> None:
         ("Noem de stappen van de meldcode", "list"),
         ("Mag ik zonder toestemming melden?", "may_i"),
         ("Ben ik verplicht om te melden?", "must_i"),
+        ("wat gebeurt er als hij het huisverbod overtreedt", "consequence"),
+        ("en als de ouders weigeren?", "consequence"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
@@ -225,3 +228,22 @@ def test_the_two_sides_of_a_comparison(text: str, sides: tuple[str, str] | None)
 def test_a_key_given_twice_in_the_rules_is_an_error() -> None:
     with pytest.raises(yaml.constructor.ConstructorError, match="key given twice: duration"):
         load("fact_patterns:\n  duration: 'a'\n  duration: 'b'\n")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "answers"),
+    [
+        ("Het meldrecht is geen meldplicht.", "Moet ik melden?", True),
+        ("Hij mag zonder toestemming informatie geven.", "Mag ik zonder toestemming melden?", True),
+        ("De kindcheck is een onderdeel van de meldcode.", "Moet ik de kindcheck doen?", False),
+        ("Overtreding van een huisverbod is strafbaar.", "wat gebeurt er als hij dat doet", True),
+        ("Veilig Thuis neemt dan meteen maatregelen.", "en als er acute onveiligheid is?", True),
+        ("Iemand overtreedt een huisverbod door binnen te gaan.", "wat als hij terugkomt", False),
+        ("Het meldrecht is geen meldplicht.", "Wat is het meldrecht?", None),
+        ("Je moet melden.", "Ik heb signalen van mishandeling, wat moet ik doen?", None),
+    ],
+)
+def test_what_a_kind_of_question_asks_of_its_answer(
+    sentence: str, question: str, answers: bool | None
+) -> None:
+    assert answers_kind(sentence, understand(question).kinds) is answers
