@@ -236,7 +236,12 @@ def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> N
             ["Wat is stap 5 van de meldcode?"],
             "afstemmen",
         ),
-        ("en wat gebeurt er na de melding?", ["Hoe doe ik een melding bij Veilig Thuis?"], "dan"),
+        (
+            "en als er wel acute onveiligheid is?",
+            ["Hoe snel beoordeelt Veilig Thuis een melding?"],
+            "voorrang",
+        ),
+        ("moet een gastouder ook een meldcode hebben", [], "kinderopvang"),  # whom it applies to
     ],
 )
 def test_the_answer_opens_with_what_the_kind_of_question_asks(

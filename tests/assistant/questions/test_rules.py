@@ -102,6 +102,7 @@ def test_case_descriptions(text: str, case: bool) -> None:
         ("Mag ik zonder toestemming melden?", "may_i"),
         ("Ben ik verplicht om te melden?", "must_i"),
         ("wat gebeurt er als hij het huisverbod overtreedt", "consequence"),
+        ("Wat zijn de gevolgen van een melding?", "consequence"),
         ("en als de ouders weigeren?", "consequence"),
     ],
 )
@@ -240,6 +241,8 @@ def test_a_key_given_twice_in_the_rules_is_an_error() -> None:
         ("Veilig Thuis neemt dan meteen maatregelen.", "en als er acute onveiligheid is?", True),
         ("Iemand overtreedt een huisverbod door binnen te gaan.", "wat als hij terugkomt", False),
         ("Het meldrecht is geen meldplicht.", "Wat is het meldrecht?", None),
+        ("Het meldrecht is geen meldplicht.", "wat gebeurt er na een huisverbod", None),
+        ("De meldcode geldt voor de kinderopvang.", "moet een gastouder een meldcode hebben", True),
         ("Je moet melden.", "Ik heb signalen van mishandeling, wat moet ik doen?", None),
     ],
 )
