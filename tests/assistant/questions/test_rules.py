@@ -181,6 +181,7 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("het gaat slechter, mag ik nog een keer melden?", "opnieuw melden"),
         ("wanneer moet ik melden volgens het afwegingskader", "professionele norm"),
         ("is de meldcode verplicht voor sportverenigingen", "vrijwilligersorganisaties"),
+        ("Wat is de kern van Gefaseerd Samenwerken aan Veiligheid?", "GSV"),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
 )
