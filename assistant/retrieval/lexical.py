@@ -67,10 +67,15 @@ _NUMBERED = re.compile(r"\b(stap|afweging|fase|norm|kerntaak|pijler)\s+(\d{1,2})
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
+# words Snowball gives the stem of a word with another meaning: ouderen (the elderly) and
+# ouders (parents) both become "ouder"
+_OWN_STEM = {"ouderen": "oudere", "oudere": "oudere"}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Dutch Snowball stem of a lower-case word."""
-    return str(_STEMMER.stemWord(word))
+    return _OWN_STEM.get(word) or str(_STEMMER.stemWord(word))
 
 
 def words(text: str) -> list[str]:

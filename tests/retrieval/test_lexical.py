@@ -56,3 +56,15 @@ def test_a_number_joined_to_a_word_matches_every_spelling(question: str, text: s
 def test_the_words_that_frame_a_question_are_not_its_content(question: str, topic: str) -> None:
     index = LexicalIndex(TEXTS)
     assert index.tokens(question, question=True) == index.tokens(topic, question=True)
+
+
+def test_parents_are_not_the_elderly() -> None:
+    index = LexicalIndex(
+        [
+            "Bij mishandeling van ouderen is de oudere afhankelijk van wie de schade veroorzaakt.",
+            "Accepteren de ouders de hulp niet, dan meldt de professional bij Veilig Thuis.",
+        ]
+    )
+    scores = index.scores("wat als de ouders niet meewerken")
+    assert scores[1] > 0 and scores[0] == 0, scores
+    assert index.scores("mishandeling van ouderen")[0] > 0
