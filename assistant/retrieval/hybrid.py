@@ -281,24 +281,27 @@ class HybridRetriever(BaseRetriever):
     ) -> tuple[dict[int, float], dict[int, float]]:
         """One round's fusion, and the dense ranking of the question's own vector.
 
-        With feedback (hybrid, score fusion), the dense leg runs a second time with the
-        vector moved towards the passages the first fusion ranked best (their softmax-weighted
-        mean): a professional's words and the document's words meet in the passages both legs
-        agree on. The second fusion is the round's result."""
+        With feedback (hybrid, score fusion), the vector moves towards the passages the first
+        fusion ranked best (their softmax-weighted mean) and the candidates of both legs are
+        ranked by meaning again with it, from the vectors kept in memory (no second model pass,
+        no second Chroma query): a professional's words and the document's words meet in the
+        passages both legs agree on. The second fusion is the round's result."""
         dense = {} if vector is None else self._dense_ranking(vector, fetch, filters)
         fused = self._fuse(lexical, dense, mode)
         if not (feedback and self.relevance_feedback) or vector is None or mode != "hybrid":
             return fused, dense
-        if self.fusion != "score":
-            return fused, dense
-        if not fused or self._vectors.size == 0:
+        if self.fusion != "score" or not fused or self._vectors.size == 0:
             return fused, dense
         best = sorted(fused, key=fused.__getitem__, reverse=True)[:_FEEDBACK_PASSAGES]
         scores = np.array([fused[i] for i in best])
         weights = np.exp((scores - scores.max()) / _FEEDBACK_TEMPERATURE)
         moved = vector + self.relevance_feedback * (weights / weights.sum()) @ self._vectors[best]
         moved /= float(np.linalg.norm(moved)) or 1.0
-        return self._fuse(lexical, self._dense_ranking(moved, fetch, filters), mode), dense
+        pool = sorted(set(dense) | set(lexical))
+        similarity = self._vectors[pool] @ moved
+        ranked = np.argsort(-similarity)[:fetch]
+        again = {pool[j]: float(similarity[j]) for j in ranked}
+        return self._fuse(lexical, again, mode), dense
 
     def _get_relevant_documents(
         self,

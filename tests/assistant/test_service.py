@@ -250,3 +250,11 @@ def test_the_answer_opens_with_what_the_kind_of_question_asks(
     text = bundled_assistant.ask(question, history).text
     first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
     assert opens_with in first.lower(), text
+
+
+def test_sentences_the_scores_cannot_tell_apart_follow_retrieval(
+    bundled_assistant: Assistant,
+) -> None:
+    # norm 1 (ranked first) and norm 2 (third) score within 1 % of each other
+    text = bundled_assistant.ask("wanneer moet ik melden volgens het afwegingskader").text
+    assert text.startswith("Professionele norm 1"), text
