@@ -114,7 +114,9 @@ def test_a_long_case_finds_what_it_is_about_and_the_meldcode(
     answer = bundled_assistant.ask(question)
     sections = [p.section for p in answer.passages]
     assert any(specific in s for s in sections[:2]), sections
-    assert any(s.startswith(("Stap 1", "Stap 2", "De vijf stappen")) for s in sections), sections
+    # the start of the Meldcode: its own step sections or another document's on stap 1 or 2
+    start = re.compile(r"\b(stap [12]|vijf stappen)\b", re.IGNORECASE)
+    assert any(start.search(s) for s in sections), sections
 
 
 def test_off_topic_without_field_words_is_refused(bundled_assistant: Assistant) -> None:
