@@ -244,6 +244,8 @@ def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> N
             "voorrang",
         ),
         ("moet een gastouder ook een meldcode hebben", [], "kinderopvang"),  # whom it applies to
+        ("wat gebeurt er als hij het huisverbod overtreedt", [], "strafbaar"),  # not what counts
+        ("wat als ouders niet meewerken aan hulp na de meldcode", [], "melden bij veilig thuis"),
     ],
 )
 def test_the_answer_opens_with_what_the_kind_of_question_asks(
