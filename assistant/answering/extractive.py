@@ -57,6 +57,7 @@ class Unit:
     score: float
     is_list: bool = False
     sense: float = 0.0
+    fits: bool = True  # holds what the question's kind asks for (or the kind asks nothing)
 
 
 Meaning = Callable[[str], float | None]
@@ -95,6 +96,7 @@ def _candidates(
             sense = _meaning(text, meaning)
             lead_in = position + 1 < len(parts) and parts[position + 1][1] and text.endswith(":")
             bonus = 0.25 if is_list and wants_list else 0.0
+            fits = reading is None or answers_kind(text, reading.kinds) is not False
             score = (
                 _COVER * cover
                 + sense
@@ -108,10 +110,10 @@ def _candidates(
                 score += _kind_bonus(text, passage, reading)
                 if reading.fact and not has_fact(text, reading.fact):
                     score *= 0.3  # a number question is answered by a sentence with that number
-                if answers_kind(text, reading.kinds) is False:
+                if not fits:
                     score *= _LACKS_CONSEQUENCE if "consequence" in reading.kinds else _LACKS_KIND
             relevant = cover > 0 or sense > 0.3 or is_list
-            out.append(Unit(rank, position, text, score if relevant else 0.0, is_list, sense))
+            out.append(Unit(rank, position, text, score if relevant else 0.0, is_list, sense, fits))
     return out
 
 
@@ -280,8 +282,10 @@ def compose(
     ranked = sorted((c for c in candidates if c.score > 0), key=lambda u: u.score, reverse=True)
     if not ranked:
         return Composed()
-    # units the scores cannot tell apart: the better-retrieved passage's comes first
-    best = min((u for u in ranked if u.score >= _TIE * ranked[0].score), key=lambda u: u.passage)
+    # units the scores cannot tell apart: one that holds what the kind of question asks for,
+    # then the better-retrieved passage's, comes first
+    tied = (u for u in ranked if u.score >= _TIE * ranked[0].score)
+    best = min(tied, key=lambda u: (not u.fits, u.passage))
     if reading.fact and (
         not has_fact(best.text, reading.fact)
         or (

@@ -246,6 +246,8 @@ def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> N
         ("moet een gastouder ook een meldcode hebben", [], "kinderopvang"),  # whom it applies to
         ("wat gebeurt er als hij het huisverbod overtreedt", [], "strafbaar"),  # not what counts
         ("wat als ouders niet meewerken aan hulp na de meldcode", [], "melden bij veilig thuis"),
+        # ties with the definition of the role; the tie goes to the sentence that answers must-I
+        ("moet een kinderopvang een aandachtsfunctionaris hebben?", [], "aangeraden"),
     ],
 )
 def test_the_answer_opens_with_what_the_kind_of_question_asks(
