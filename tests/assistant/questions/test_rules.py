@@ -104,6 +104,9 @@ def test_case_descriptions(text: str, case: bool) -> None:
         ("wat gebeurt er als hij het huisverbod overtreedt", "consequence"),
         ("Wat zijn de gevolgen van een melding?", "consequence"),
         ("en als de ouders weigeren?", "consequence"),
+        ("wat valt er allemaal onder kindermishandeling", "scope"),
+        ("welke beroepsgroepen vallen onder de meldcode", "scope"),
+        ("voor wie geldt de kindcheck?", "scope"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
@@ -247,6 +250,8 @@ def test_a_key_given_twice_in_the_rules_is_an_error() -> None:
         ("Het meldrecht is geen meldplicht.", "wat gebeurt er na een huisverbod", None),
         ("De meldcode geldt voor de kinderopvang.", "moet een gastouder een meldcode hebben", True),
         ("Je moet melden.", "Ik heb signalen van mishandeling, wat moet ik doen?", None),
+        ("Onder kindermishandeling vallen ook verwaarlozing.", "wat valt er onder mishandeling", True),
+        ("Kindermishandeling is elke bedreigende omgang.", "wat valt er onder mishandeling", False),
     ],
 )
 def test_what_a_kind_of_question_asks_of_its_answer(
