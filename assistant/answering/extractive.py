@@ -247,7 +247,9 @@ def _compared(
     compares = all(share(best, side) > 0 for side in (0, 1)) and (
         len(words & (terms[0] | terms[1])) >= _COMPARES * len(words)
     )
-    return ([best, *picked] if compares and not best.is_list else picked), missing
+    if compares and not best.is_list:  # the best sentence can be one side's own sentence too
+        picked = [best, *(u for u in picked if u is not best)]
+    return picked, missing
 
 
 def _names(seen: dict[int, list[str]], terms: set[str]) -> bool:

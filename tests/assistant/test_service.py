@@ -195,6 +195,15 @@ def test_a_comparison_says_what_each_side_is(
     assert sentences[0].startswith(first) and sentences[1].startswith(second), text
 
 
+def test_a_comparison_says_its_best_sentence_once(bundled_assistant: Assistant) -> None:
+    # the best sentence names both sides and is also the best sentence about the first side
+    text = bundled_assistant.ask(
+        "wat is het verschil tussen advies vragen en melden bij veilig thuis"
+    ).text
+    sentences = re.split(r"(?<=\])\s+", text)
+    assert len(sentences) == len(set(sentences)), text
+
+
 def test_a_comparison_says_which_side_the_sources_do_not_name(
     bundled_assistant: Assistant,
 ) -> None:
