@@ -123,11 +123,14 @@ def understand(question: str) -> Reading:
     fact = next((name for name, fr in r.facts.items() if matches_any(question, fr)), None)
     query = " ".join([question, synonyms_of(question)]).strip()  # in the documents' words too
     done, expansion = 0, ""
-    if find(question, r.next_step.asks) and not find(question, r.next_step.explicit):
+    after = re.search(r.next_step.after, question, re.IGNORECASE)
+    if after:
+        done = int(after.group(1))
+    elif find(question, r.next_step.asks) and not find(question, r.next_step.explicit):
         done = step_done(question)
-        if 0 < done < 5:
-            kinds.add("next_step")
-            query = _STEP_QUERY.format(step=done + 1)
+    if 0 < done < 5:
+        kinds.add("next_step")
+        query = _STEP_QUERY.format(step=done + 1)
     emergency = is_emergency(question)
     if emergency:
         expansion = r.danger.expansion

@@ -257,7 +257,8 @@ def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> N
         ("wat als ouders niet meewerken aan hulp na de meldcode", [], "melden bij veilig thuis"),
         # ties with the definition of the role; the tie goes to the sentence that answers must-I
         ("moet een kinderopvang een aandachtsfunctionaris hebben?", [], "aangeraden"),
-        ("wat valt er allemaal onder kindermishandeling", [], "verwaarlozing"),  # not the definition
+        # what falls under it, not the definition
+        ("wat valt er allemaal onder kindermishandeling", [], "verwaarlozing"),
     ],
 )
 def test_the_answer_opens_with_what_the_kind_of_question_asks(
