@@ -89,6 +89,8 @@ def test_a_named_step_is_not_guessed() -> None:
         ("Meneer van 84 lag weer in een doorweekte luier en had niks gegeten. Wat nu?", True),
         ("Mevrouw zegt dat ze geen geld meer heeft, haar zoon beheert alles. Is dit iets?", True),
         ("Haar ex dreigt de kinderen mee te nemen naar het buitenland, wat kan ik hier mee?", True),
+        ("Mijn cliënt (78) zegt dat haar zoon haar geld afpakt, wat nu?", True),
+        ("De dochter van mevrouw pakt steeds haar geld, wat moet ik doen?", True),
         ("Ik heb signalen van ouderenmishandeling bij een cliënt, wat moet ik doen?", True),
         ("ik vermoed kindermishandeling bij een leerling. wat nu?", True),
         ("Ik maak me zorgen over een kind in mijn klas, wat kan ik doen?", True),

@@ -60,6 +60,14 @@ def test_injection_quiet_on_normal_questions() -> None:
     assert not is_injection("Welke instructies geeft de meldcode voor stap 2?")
 
 
-def test_domain() -> None:
-    assert is_in_domain("Wat doet de aandachtsfunctionaris?")
-    assert not is_in_domain("Hoe bak ik een appeltaart?")
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("Wat doet de aandachtsfunctionaris?", True),
+        ("De dochter van mevrouw pakt steeds haar geld, wat moet ik doen?", True),
+        ("Hoe bak ik een appeltaart?", False),
+        ("Hoeveel geld kost een fiets?", False),
+    ],
+)
+def test_domain(text: str, inside: bool) -> None:
+    assert is_in_domain(text) is inside
