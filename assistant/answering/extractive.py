@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from assistant import messages
 from assistant.answer import Passage
-from assistant.questions.understand import Reading, answers_kind, has_fact, years_in
+from assistant.questions.understand import Reading, answers_kind, has_fact, subjects_in, years_in
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.units import LIST_LINE, NOT_CONTENT, body_of, sentences_of, units
 
@@ -308,6 +308,7 @@ def compose(
         if unit.is_list:
             unit.text = _continued_list(unit, passages[unit.passage], next_passage)
     said = [_content(u.text, lexical) for u in direct]
+    asked = subjects_in(question)
     extra: list[Unit] = []
     words = sum(_words(u.text) for u in direct)
     for unit in ranked[1:]:
@@ -316,6 +317,8 @@ def compose(
         if unit.passage == best.passage or unit.is_list or words + _words(unit.text) > _MAX_WORDS:
             continue
         if unit.text.endswith(":"):  # a lead-in whose list would not come with it
+            continue
+        if subjects_in(unit.text) - asked:  # about a form of violence the question leaves out
             continue
         repeats = same is not None and any(
             same(unit.text, line) for u in [*direct, *extra] for line in u.text.splitlines()

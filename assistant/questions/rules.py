@@ -72,6 +72,7 @@ class Rules(_Strict):
     domain: list[str]
     kinds: dict[str, list[Rule]]
     answer_markers: dict[str, list[str]]
+    subjects: dict[str, list[str]]
     facts: dict[str, list[Rule]]
     fact_patterns: dict[str, str]
     comparison: str

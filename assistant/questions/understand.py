@@ -82,6 +82,11 @@ def answers_kind(text: str, kinds: frozenset[str]) -> bool | None:
     return any(find(text, markers[kind]) is not None for kind in asking)
 
 
+def subjects_in(text: str) -> set[str]:
+    """The specific forms of violence a text names (rules.yaml subjects)."""
+    return {name for name, words in rules().subjects.items() if find(text, words) is not None}
+
+
 def years_in(text: str) -> set[str]:
     """The years a text names ("in 2024")."""
     return set(_fact_pattern("date").findall(text))

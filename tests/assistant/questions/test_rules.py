@@ -11,6 +11,7 @@ from assistant.questions.understand import (
     is_case,
     sides_of,
     step_done,
+    subjects_in,
     synonyms_of,
     understand,
     years_in,
@@ -74,6 +75,20 @@ def test_next_step_becomes_the_retrieval_query(text: str, done: int) -> None:
 )
 def test_the_step_after_a_named_one(text: str, step: int | None) -> None:
     assert understand(text).next_step == step
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("Bij een acuut risico op meisjesbesnijdenis belt de professional direct.", {"vgv"}),
+        ("Ze moet na de zomer trouwen met een neef.", {"huwelijksdwang"}),
+        ("Ouderenmishandeling bij een cliënt van 80", {"ouderenmishandeling"}),
+        ("Bij acuut gevaar direct 112 bellen.", set()),
+        ("Dat is eerder gebeurd.", set()),
+    ],
+)
+def test_forms_of_violence_a_text_names(text: str, subjects: set[str]) -> None:
+    assert subjects_in(text) == subjects
 
 
 def test_a_named_step_is_not_guessed() -> None:
