@@ -71,6 +71,7 @@ class Rules(_Strict):
     injection: list[Rule]
     domain: list[str]
     kinds: dict[str, list[Rule]]
+    open_openings: list[str]
     answer_markers: dict[str, list[str]]
     subjects: dict[str, list[str]]
     facts: dict[str, list[Rule]]

@@ -125,6 +125,8 @@ def understand(question: str) -> Reading:
     """Read a redacted, self-contained question."""
     r = rules()
     kinds = {name for name, kind_rules in r.kinds.items() if matches_any(question, kind_rules)}
+    if starts_with(question, r.open_openings):
+        kinds -= {"may_i", "must_i"}
     fact = next((name for name, fr in r.facts.items() if matches_any(question, fr)), None)
     query = " ".join([question, synonyms_of(question)]).strip()  # in the documents' words too
     done, expansion = 0, ""

@@ -141,6 +141,13 @@ def test_kinds(text: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["wie moet ik bellen als ik denk dat een kind mishandeld wordt?", "waar mag ik melden?"]
+)
+def test_whom_or_where_is_no_yes_or_no_question(text: str) -> None:
+    assert not understand(text).kinds & {"may_i", "must_i"}
+
+
+@pytest.mark.parametrize(
     ("text", "fact"),
     [
         ("nummer veilig thuis?", "phone"),
