@@ -328,7 +328,7 @@ def compose(
             said.append(_content(unit.text, lexical))
             words += _words(unit.text)
     used = {u.passage for u in [*direct, *extra]}
-    see_also = _see_also(passages, used)
+    see_also = _see_also(passages, used, asked)
     quotes: dict[int, list[str]] = {}
     pieces: list[str] = []
     shown = [*direct, *extra]
@@ -354,8 +354,9 @@ def compose(
     return Composed(text, quotes, [i + 1 for i in see_also], tip)
 
 
-def _see_also(passages: list[Passage], used: set[int]) -> list[int]:
-    """Other relevant passages (close to the best in retrieval score), one per section."""
+def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[int]:
+    """Other relevant passages (close to the best in retrieval score), one per section, none
+    about a form of violence the question does not name."""
     seen = {(passages[i].doc_id, passages[i].section) for i in used}
     top = max((p.score for p in passages), default=0.0)
     out: list[int] = []
@@ -363,6 +364,8 @@ def _see_also(passages: list[Passage], used: set[int]) -> list[int]:
         key = (passage.doc_id, passage.section)
         close = passage.score >= 0.75 * top
         if i in used or key in seen or not close or len(out) >= _MAX_SEE_ALSO:
+            continue
+        if subjects_in(passage.section) - asked:
             continue
         seen.add(key)
         out.append(i)

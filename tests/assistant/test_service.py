@@ -44,14 +44,17 @@ def test_emergency_comes_first(bundled_assistant: Assistant) -> None:
     "question",
     [
         "hij heeft haar gisteren gewurgd",
-        "mijn leerling wordt thuis geslagen met een riem en is bang om naar huis te gaan",
+        "mijn leerling zegt dat ze thuis geslagen wordt met een riem en is bang om naar huis "
+        "te gaan",
     ],
 )
 def test_danger_guidance_stays_on_the_danger(bundled_assistant: Assistant, question: str) -> None:
-    # the acute-danger expansion also finds the acute risk of VGV; no word of it was asked
+    # the acute-danger expansion also finds the acute risk of VGV; no word of it was asked,
+    # so it is neither said nor pointed to
     answer = bundled_assistant.ask(question)
     assert answer.status == "emergency" and "112" in answer.text
-    assert not re.search(r"VGV|meisjesbesnijdenis|femicide", answer.text), answer.text
+    shown = " ".join([answer.text, *(p.section for p in answer.see_also)])
+    assert not re.search(r"VGV|meisjesbesnijdenis|femicide", shown, re.IGNORECASE), shown
 
 
 def test_system_prompt_request_is_refused(bundled_assistant: Assistant) -> None:
