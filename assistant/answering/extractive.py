@@ -5,7 +5,14 @@ from dataclasses import dataclass, field
 
 from assistant import messages
 from assistant.answer import Passage
-from assistant.questions.understand import Reading, answers_kind, has_fact, subjects_in, years_in
+from assistant.questions.understand import (
+    Reading,
+    answers_kind,
+    has_fact,
+    professions_in,
+    subjects_in,
+    years_in,
+)
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.units import LIST_LINE, NOT_CONTENT, body_of, sentences_of, units
 
@@ -167,9 +174,14 @@ def _bare_list(unit: Unit) -> bool:
 
 
 def _direct(
-    best: Unit, candidates: list[Unit], same: SameMeaning | None, limit: int = _MAX_DIRECT
+    best: Unit,
+    candidates: list[Unit],
+    same: SameMeaning | None,
+    limit: int = _MAX_DIRECT,
+    asked: set[str] | None = None,
 ) -> list[Unit]:
-    """The best passage's answering units, the best first; a list brings its lead-in."""
+    """The best passage's answering units, the best first; a list brings its lead-in; none
+    for a profession the question leaves out (asked: what it names)."""
     own = [c for c in candidates if c.passage == best.passage]
     by_position = {c.position: c for c in own}
     chosen = [best]
@@ -177,6 +189,8 @@ def _direct(
         if len(chosen) >= limit or unit.score < _DIRECT_SHARE * best.score:
             break
         if unit is best or (unit.is_list and any(c.is_list for c in chosen)):
+            continue
+        if asked is not None and _aside(professions_in(unit.text), asked):
             continue
         if same is None or not any(same(_gist(unit), _gist(c)) for c in chosen):
             chosen.append(unit)
@@ -303,12 +317,12 @@ def compose(
     compared, missing = (
         _compared(best, candidates, reading.sides, lexical) if reading.sides else (None, "")
     )
-    direct = compared or _direct(best, candidates, same, limit)
+    asked = subjects_in(question) | professions_in(question)
+    direct = compared or _direct(best, candidates, same, limit, asked)
     for unit in direct:
         if unit.is_list:
             unit.text = _continued_list(unit, passages[unit.passage], next_passage)
     said = [_content(u.text, lexical) for u in direct]
-    asked = subjects_in(question)
     extra: list[Unit] = []
     words = sum(_words(u.text) for u in direct)
     for unit in ranked[1:]:
@@ -318,7 +332,7 @@ def compose(
             continue
         if unit.text.endswith(":"):  # a lead-in whose list would not come with it
             continue
-        if subjects_in(unit.text) - asked:  # about a form of violence the question leaves out
+        if _aside(subjects_in(unit.text) | professions_in(unit.text), asked):
             continue
         repeats = same is not None and any(
             same(unit.text, line) for u in [*direct, *extra] for line in u.text.splitlines()
@@ -354,6 +368,12 @@ def compose(
     return Composed(text, quotes, [i + 1 for i in see_also], tip)
 
 
+def _aside(found: set[str], asked: set[str]) -> bool:
+    """True when a text is about forms of violence or professions (found) and the question
+    names none of them (asked)."""
+    return bool(found) and not found & asked
+
+
 def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[int]:
     """Other relevant passages (close to the best in retrieval score), one per section, none
     about a form of violence the question does not name."""
@@ -365,7 +385,7 @@ def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[
         close = passage.score >= 0.75 * top
         if i in used or key in seen or not close or len(out) >= _MAX_SEE_ALSO:
             continue
-        if subjects_in(passage.section) - asked:
+        if _aside(subjects_in(passage.section) | professions_in(passage.section), asked):
             continue
         seen.add(key)
         out.append(i)

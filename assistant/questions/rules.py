@@ -74,6 +74,7 @@ class Rules(_Strict):
     open_openings: list[str]
     answer_markers: dict[str, list[str]]
     subjects: dict[str, list[str]]
+    professions: dict[str, list[str]]
     facts: dict[str, list[Rule]]
     fact_patterns: dict[str, str]
     comparison: str

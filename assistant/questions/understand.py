@@ -87,6 +87,11 @@ def subjects_in(text: str) -> set[str]:
     return {name for name, words in rules().subjects.items() if find(text, words) is not None}
 
 
+def professions_in(text: str) -> set[str]:
+    """The professions with rules of their own a text names (rules.yaml professions)."""
+    return {name for name, words in rules().professions.items() if find(text, words) is not None}
+
+
 def years_in(text: str) -> set[str]:
     """The years a text names ("in 2024")."""
     return set(_fact_pattern("date").findall(text))

@@ -9,6 +9,7 @@ from assistant.questions.rules import load
 from assistant.questions.understand import (
     answers_kind,
     is_case,
+    professions_in,
     sides_of,
     step_done,
     subjects_in,
@@ -89,6 +90,20 @@ def test_the_step_after_a_named_one(text: str, step: int | None) -> None:
 )
 def test_forms_of_violence_a_text_names(text: str, subjects: set[str]) -> None:
     assert subjects_in(text) == subjects
+
+
+@pytest.mark.parametrize(
+    ("text", "professions"),
+    [
+        ("Voor artsen schrijft de KNMG-meldcode in stap 2 wel Veilig Thuis voor.", {"artsen"}),
+        ("ik ben huisarts, wat nu?", {"artsen"}),
+        ("Volgens de JGZ-meldcode handelt de professional binnen een uur.", {"jgz"}),
+        ("Letselduiding door een forensisch arts gaat verder dan letsel beschrijven.", set()),
+        ("Ik ben docent, moet ik melden?", set()),
+    ],
+)
+def test_professions_with_rules_of_their_own(text: str, professions: set[str]) -> None:
+    assert professions_in(text) == professions
 
 
 def test_a_named_step_is_not_guessed() -> None:
