@@ -236,6 +236,7 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("Wat is de kern van Gefaseerd Samenwerken aan Veiligheid?", "GSV"),
         ("ouders willen geen hulp, wat nu?", "afweging 4"),
         ("de moeder weigert elke hulp", "hulp aanvaarden"),
+        ("hoe vraag ik een huisverbod aan", "opleggen bevoegdheid"),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
 )
