@@ -38,7 +38,8 @@ _COVER, _HEADING, _PRIOR, _POSITION = 2.0, 0.6, 0.8, 0.2
 _TIE = 0.98
 # a sentence without what the question's kind asks for (may I, must I), and without what
 # follows for a what-happens-if question: "Het overtreden van een huisverbod is strafbaar" before
-# what counts as breaking it (0.8 for it too opened 4 fewer answers with a key fact, 0.5 lost one)
+# what counts as breaking it (0.8 for it too opened 4 fewer answers with a key fact; 0.5 lost a
+# key fact)
 _LACKS_KIND, _LACKS_CONSEQUENCE = 0.8, 0.6
 
 NextPassage = Callable[[Passage], Passage | None]
@@ -177,8 +178,8 @@ def _direct(
     best: Unit,
     candidates: list[Unit],
     same: SameMeaning | None,
-    limit: int = _MAX_DIRECT,
-    asked: set[str] | None = None,
+    limit: int,
+    asked: set[str],
 ) -> list[Unit]:
     """The best passage's answering units, the best first; a list brings its lead-in; none
     for a profession the question leaves out (asked: what it names)."""
@@ -190,7 +191,7 @@ def _direct(
             break
         if unit is best or (unit.is_list and any(c.is_list for c in chosen)):
             continue
-        if asked is not None and _aside(professions_in(unit.text), asked):
+        if _aside(professions_in(unit.text), asked):
             continue
         if same is None or not any(same(_gist(unit), _gist(c)) for c in chosen):
             chosen.append(unit)
@@ -376,7 +377,7 @@ def _aside(found: set[str], asked: set[str]) -> bool:
 
 def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[int]:
     """Other relevant passages (close to the best in retrieval score), one per section, none
-    about a form of violence the question does not name."""
+    about a form of violence or a profession the question does not name."""
     seen = {(passages[i].doc_id, passages[i].section) for i in used}
     top = max((p.score for p in passages), default=0.0)
     out: list[int] = []
