@@ -237,6 +237,9 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("ouders willen geen hulp, wat nu?", "afweging 4"),
         ("de moeder weigert elke hulp", "hulp aanvaarden"),
         ("hoe vraag ik een huisverbod aan", "opleggen bevoegdheid"),
+        ("kan ik anoniem melden als buurman", "omstander"),
+        ("als buren anoniem melden kan dat?", "omstander"),
+        ("kan ik anoniem melden?", ""),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
 )
