@@ -239,6 +239,7 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("hoe vraag ik een huisverbod aan", "opleggen bevoegdheid"),
         ("kan ik anoniem melden als buurman", "omstander"),
         ("als buren anoniem melden kan dat?", "omstander"),
+        ("hoe snel reageert veilig thuis op een melding", "termijn binnen"),
         ("kan ik anoniem melden?", ""),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
