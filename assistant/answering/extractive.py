@@ -318,7 +318,7 @@ def compose(
     compared, missing = (
         _compared(best, candidates, reading.sides, lexical) if reading.sides else (None, "")
     )
-    asked = subjects_in(question) | professions_in(question)
+    asked = _about(question)
     direct = compared or _direct(best, candidates, same, limit, asked)
     for unit in direct:
         if unit.is_list:
@@ -333,7 +333,7 @@ def compose(
             continue
         if unit.text.endswith(":"):  # a lead-in whose list would not come with it
             continue
-        if _aside(subjects_in(unit.text) | professions_in(unit.text), asked):
+        if _aside(_about(unit.text), asked):
             continue
         repeats = same is not None and any(
             same(unit.text, line) for u in [*direct, *extra] for line in u.text.splitlines()
@@ -369,6 +369,11 @@ def compose(
     return Composed(text, quotes, [i + 1 for i in see_also], tip)
 
 
+def _about(text: str) -> set[str]:
+    """The forms of violence and the professions with rules of their own a text names."""
+    return subjects_in(text) | professions_in(text)
+
+
 def _aside(found: set[str], asked: set[str]) -> bool:
     """True when a text is about forms of violence or professions (found) and the question
     names none of them (asked)."""
@@ -386,7 +391,7 @@ def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[
         close = passage.score >= 0.75 * top
         if i in used or key in seen or not close or len(out) >= _MAX_SEE_ALSO:
             continue
-        if _aside(subjects_in(passage.section) | professions_in(passage.section), asked):
+        if _aside(_about(passage.section), asked):
             continue
         seen.add(key)
         out.append(i)
