@@ -121,6 +121,7 @@ def test_a_named_step_is_not_guessed() -> None:
         ("Haar ex dreigt de kinderen mee te nemen naar het buitenland, wat kan ik hier mee?", True),
         ("Mijn cliënt (78) zegt dat haar zoon haar geld afpakt, wat nu?", True),
         ("De dochter van mevrouw pakt steeds haar geld, wat moet ik doen?", True),
+        ("Leerling komt al een week niet op school en moeder neemt niet op, moet ik iets?", True),
         ("Ik heb signalen van ouderenmishandeling bij een cliënt, wat moet ik doen?", True),
         ("ik vermoed kindermishandeling bij een leerling. wat nu?", True),
         ("Ik maak me zorgen over een kind in mijn klas, wat kan ik doen?", True),

@@ -16,6 +16,7 @@ EMERGENCIES = [
     "Een leerling vertelt dat haar vader haar moeder gisteravond heeft gewurgd",
     "hij heeft me vorige week bij mijn keel gegrepen en mijn keel dichtgeknepen",
     "Het kind durft niet naar huis, vader heeft gedreigd haar dood te maken",
+    "wat als het kind zegt dat het niet naar huis wil",
     "Mijn buurvrouw wordt door haar man opgesloten",
     "Ze zei dat hij een mes onder het bed heeft liggen",
 ]
@@ -65,6 +66,7 @@ def test_injection_quiet_on_normal_questions() -> None:
     [
         ("Wat doet de aandachtsfunctionaris?", True),
         ("De dochter van mevrouw pakt steeds haar geld, wat moet ik doen?", True),
+        ("hoe weet ik of iets acuut is of structureel", True),
         ("Hoe bak ik een appeltaart?", False),
         ("Hoeveel geld kost een fiets?", False),
     ],
