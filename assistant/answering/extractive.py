@@ -9,8 +9,9 @@ from assistant.questions.understand import (
     Reading,
     answers_kind,
     has_fact,
+    is_aside,
     professions_in,
-    subjects_in,
+    topics_in,
     years_in,
 )
 from assistant.retrieval.lexical import LexicalIndex
@@ -191,7 +192,7 @@ def _direct(
             break
         if unit is best or (unit.is_list and any(c.is_list for c in chosen)):
             continue
-        if _aside(professions_in(unit.text), asked):
+        if is_aside(professions_in(unit.text), asked):
             continue
         if same is None or not any(same(_gist(unit), _gist(c)) for c in chosen):
             chosen.append(unit)
@@ -297,20 +298,14 @@ def compose(
     """The answer with [n] markers (n = passage number), its quotes, "Zie ook" and tip."""
     candidates = _candidates(question, passages, lexical, reading, meaning)
     ranked = sorted((c for c in candidates if c.score > 0), key=lambda u: u.score, reverse=True)
+    if reading.fact:  # only a sentence that states the number, date or amount asked for
+        ranked = [u for u in ranked if _states(u, reading.fact, question, passages, lexical)]
     if not ranked:
-        return Composed()
+        return Composed()  # for a fact question: the sources do not hold it
     # units the scores cannot tell apart: one that holds what the kind of question asks for,
     # then the better-retrieved passage's, comes first
     tied = (u for u in ranked if u.score >= _TIE * ranked[0].score)
     best = min(tied, key=lambda u: (not u.fits, u.passage))
-    if reading.fact and (
-        not has_fact(best.text, reading.fact)
-        or (
-            best.sense < _FACT_SENSE
-            and lexical.coverage(question, f"{passages[best.passage].section} {best.text}") < 0.3
-        )
-    ):
-        return Composed()  # the sources do not hold the number, date or amount asked for
     years = years_in(question)
     if reading.fact and years and not years & years_in(best.text):
         return Composed()  # a count for 2024 is not answered by a figure for another year
@@ -318,7 +313,7 @@ def compose(
     compared, missing = (
         _compared(best, candidates, reading.sides, lexical) if reading.sides else (None, "")
     )
-    asked = _about(question)
+    asked = topics_in(question)
     direct = compared or _direct(best, candidates, same, limit, asked)
     for unit in direct:
         if unit.is_list:
@@ -333,7 +328,7 @@ def compose(
             continue
         if unit.text.endswith(":"):  # a lead-in whose list would not come with it
             continue
-        if _aside(_about(unit.text), asked):
+        if is_aside(topics_in(unit.text), asked):
             continue
         repeats = same is not None and any(
             same(unit.text, line) for u in [*direct, *extra] for line in u.text.splitlines()
@@ -369,15 +364,15 @@ def compose(
     return Composed(text, quotes, [i + 1 for i in see_also], tip)
 
 
-def _about(text: str) -> set[str]:
-    """The forms of violence and the professions with rules of their own a text names."""
-    return subjects_in(text) | professions_in(text)
-
-
-def _aside(found: set[str], asked: set[str]) -> bool:
-    """True when a text is about forms of violence or professions (found) and the question
-    names none of them (asked)."""
-    return bool(found) and not found & asked
+def _states(
+    unit: Unit, fact: str, question: str, passages: list[Passage], lexical: LexicalIndex
+) -> bool:
+    """True when a unit holds a fact of the kind asked for and is about the question: by
+    meaning, or by the question's words in it and its heading."""
+    if not has_fact(unit.text, fact):
+        return False
+    heading = passages[unit.passage].section
+    return unit.sense >= _FACT_SENSE or lexical.coverage(question, f"{heading} {unit.text}") >= 0.3
 
 
 def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[int]:
@@ -391,7 +386,7 @@ def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[
         close = passage.score >= 0.75 * top
         if i in used or key in seen or not close or len(out) >= _MAX_SEE_ALSO:
             continue
-        if _aside(_about(passage.section), asked):
+        if is_aside(topics_in(passage.section), asked):
             continue
         seen.add(key)
         out.append(i)

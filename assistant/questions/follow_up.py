@@ -7,6 +7,7 @@ from assistant import messages, sentences
 from assistant.errors import QuestionError
 from assistant.questions.phrases import find, starts_with
 from assistant.questions.rules import rules
+from assistant.questions.understand import numbered_pattern
 
 _MARKERS = re.compile(r"\[\d+\]")
 
@@ -23,8 +24,7 @@ def check_question(question: str, limit: int) -> str:
 
 def _numbered(text: str) -> re.Match[str] | None:
     """The first numbered term ('stap 3', 'afweging 2') in text."""
-    terms = "|".join(re.escape(t) for t in rules().follow_up.numbered)
-    return re.search(rf"\b({terms})\s+(\d)\b", text, re.IGNORECASE)
+    return numbered_pattern().search(text)
 
 
 def _content(text: str) -> list[str]:

@@ -92,6 +92,37 @@ def professions_in(text: str) -> set[str]:
     return {name for name, words in rules().professions.items() if find(text, words) is not None}
 
 
+def topics_in(text: str) -> set[str]:
+    """The forms of violence and the professions with rules of their own a text names."""
+    return subjects_in(text) | professions_in(text)
+
+
+def is_aside(found: set[str], asked: set[str]) -> bool:
+    """True when a text is about forms of violence or professions (found) and the question
+    names none of them (asked)."""
+    return bool(found) and not found & asked
+
+
+@cache
+def numbered_pattern() -> re.Pattern[str]:
+    """A numbered part of a procedure ("stap 3", "afweging 2"); groups: term, number."""
+    terms = "|".join(re.escape(t) for t in rules().follow_up.numbered)
+    return re.compile(rf"\b({terms})\s+(\d)\b", re.IGNORECASE)
+
+
+def numbered_in(text: str) -> set[tuple[str, str]]:
+    """The numbered parts a text names, as (term, number) in lower case."""
+    return {(term.lower(), number) for term, number in numbered_pattern().findall(text)}
+
+
+def is_other_part(found: set[tuple[str, str]], asked: set[tuple[str, str]]) -> bool:
+    """True when a text names numbered parts (found: "stap 1") of a kind the question names,
+    and none of the ones the question names ("stap 2")."""
+    terms = {term for term, _ in asked}
+    same_kind = {part for part in found if part[0] in terms}
+    return bool(same_kind) and not same_kind & asked
+
+
 def years_in(text: str) -> set[str]:
     """The years a text names ("in 2024")."""
     return set(_fact_pattern("date").findall(text))

@@ -8,12 +8,16 @@ from assistant.questions.phrases import find, matches_rule
 from assistant.questions.rules import load
 from assistant.questions.understand import (
     answers_kind,
+    is_aside,
     is_case,
+    is_other_part,
+    numbered_in,
     professions_in,
     sides_of,
     step_done,
     subjects_in,
     synonyms_of,
+    topics_in,
     understand,
     years_in,
 )
@@ -104,6 +108,57 @@ def test_forms_of_violence_a_text_names(text: str, subjects: set[str]) -> None:
 )
 def test_professions_with_rules_of_their_own(text: str, professions: set[str]) -> None:
     assert professions_in(text) == professions
+
+
+@pytest.mark.parametrize(
+    ("heading", "question", "aside"),
+    [
+        ("Artsen: beroepsgeheim en conflict van plichten (KNMG)", "meldrecht beroepsgeheim", True),
+        (
+            "Artsen: beroepsgeheim en conflict van plichten (KNMG)",
+            "ik ben huisarts, mag ik melden?",
+            False,
+        ),
+        (
+            "Vrouwelijke genitale verminking (VGV) in de meldcode",
+            "ze moet trouwen met een neef",
+            True,
+        ),
+        ("Risicofactoren voor meisjesbesnijdenis", "wat zijn signalen van VGV?", False),
+        ("Meldrecht: artikel 5.2.6 Wmo 2015", "mag ik melden zonder toestemming?", False),
+    ],
+)
+def test_a_heading_about_what_the_question_does_not_name(
+    heading: str, question: str, aside: bool
+) -> None:
+    assert is_aside(topics_in(heading), topics_in(question)) is aside
+
+
+@pytest.mark.parametrize(
+    ("heading", "question", "other"),
+    [
+        (
+            "Stap 1 van de meldcode: signalen in kaart brengen",
+            "signalen gezien. wat is stap 2?",
+            True,
+        ),
+        (
+            "Stap 2 van de meldcode: overleggen met een collega",
+            "signalen gezien. wat is stap 2?",
+            False,
+        ),
+        ("Afweging 2 van het afwegingskader", "wat houdt stap 3 in?", False),
+        ("Afweging 2 van het afwegingskader", "wat is het afwegingskader?", False),
+        (
+            "Het afwegingskader: vijf afwegingen bij stap 4 en stap 5",
+            "wat doe ik in stap 5?",
+            False,
+        ),
+    ],
+)
+def test_a_heading_about_another_numbered_part(heading: str, question: str, other: bool) -> None:
+    assert numbered_in("Stap 3 en AFWEGING 2") == {("stap", "3"), ("afweging", "2")}
+    assert is_other_part(numbered_in(heading), numbered_in(question)) is other
 
 
 def test_a_named_step_is_not_guessed() -> None:

@@ -1,4 +1,4 @@
-"""Pseudo-relevance feedback in the hybrid retriever, on the bundled index."""
+"""The hybrid retriever's re-ranking on the bundled index: relevance feedback and focus."""
 
 from assistant.retrieval.embeddings import IndexEmbeddings
 from assistant.retrieval.hybrid import HybridRetriever
@@ -22,3 +22,14 @@ def test_feedback_puts_the_passage_both_legs_agree_on_first(
     assert not without[0].startswith(overview)  # a passage on its planning came first
     assert with_feedback[0].startswith(overview)
     assert any(s.startswith(overview) for s in without)  # found without it too, lower
+
+
+def test_a_passage_about_another_profession_gives_way(bundled_assistant: Assistant) -> None:
+    retriever = bundled_assistant._retriever
+    doctors = "Artsen: beroepsgeheim"
+    general = [str(d.metadata["section"]) for d in retriever.invoke("meldrecht beroepsgeheim")]
+    for_gp = [
+        str(d.metadata["section"]) for d in retriever.invoke("huisarts meldrecht beroepsgeheim")
+    ]
+    assert not general[0].startswith(doctors) and any(s.startswith(doctors) for s in general)
+    assert for_gp[0].startswith(doctors)
