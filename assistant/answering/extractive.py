@@ -10,6 +10,7 @@ from assistant.questions.understand import (
     answers_kind,
     has_fact,
     is_aside,
+    leans_back,
     professions_in,
     topics_in,
     years_in,
@@ -42,6 +43,8 @@ _TIE = 0.98
 # what counts as breaking it (0.8 for it too opened 4 fewer answers with a key fact; 0.5 lost a
 # key fact)
 _LACKS_KIND, _LACKS_CONSEQUENCE = 0.8, 0.6
+# a sentence that points back to the one before ("Met deze werkwijze ...")
+_LEANS = 0.8
 
 NextPassage = Callable[[Passage], Passage | None]
 
@@ -121,6 +124,8 @@ def _candidates(
                     score *= 0.3  # a number question is answered by a sentence with that number
                 if not fits:
                     score *= _LACKS_CONSEQUENCE if "consequence" in reading.kinds else _LACKS_KIND
+            if leans_back(text) and not lead_in:
+                score *= _LEANS
             relevant = cover > 0 or sense > 0.3 or is_list
             out.append(Unit(rank, position, text, score if relevant else 0.0, is_list, sense, fits))
     return out

@@ -73,6 +73,7 @@ class Rules(_Strict):
     kinds: dict[str, list[Rule]]
     open_openings: list[str]
     answer_markers: dict[str, list[str]]
+    leaning_openings: list[str]
     subjects: dict[str, list[str]]
     professions: dict[str, list[str]]
     facts: dict[str, list[Rule]]

@@ -82,6 +82,11 @@ def answers_kind(text: str, kinds: frozenset[str]) -> bool | None:
     return any(find(text, markers[kind]) is not None for kind in asking)
 
 
+def leans_back(text: str) -> bool:
+    """True when a sentence opens by pointing back to the one before it ("Dit plan ...")."""
+    return starts_with(text, rules().leaning_openings)
+
+
 def subjects_in(text: str) -> set[str]:
     """The specific forms of violence a text names (rules.yaml subjects)."""
     return {name for name, words in rules().subjects.items() if find(text, words) is not None}

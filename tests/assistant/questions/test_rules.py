@@ -11,6 +11,7 @@ from assistant.questions.understand import (
     is_aside,
     is_case,
     is_other_part,
+    leans_back,
     numbered_in,
     professions_in,
     sides_of,
@@ -159,6 +160,22 @@ def test_a_heading_about_what_the_question_does_not_name(
 def test_a_heading_about_another_numbered_part(heading: str, question: str, other: bool) -> None:
     assert numbered_in("Stap 3 en AFWEGING 2") == {("stap", "3"), ("afweging", "2")}
     assert is_other_part(numbered_in(heading), numbered_in(question)) is other
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("Met deze werkwijze geeft Veiligheid Voorop invulling aan de samenwerking.", True),
+        ("Dit plan is opgesteld door de werkgroep ViA.", True),
+        ("Daarnaast voert de stuurgroep regie.", True),
+        ("Deze coalitie zet sinds 2018 in op samenwerken.", True),
+        ("De aanpak Veiligheid Voorop staat voor vroegtijdige samenwerking.", False),
+        ("Veilig Thuis is bereikbaar via 0800-2000.", False),
+        ("Ouders die dit weigeren, worden gemeld.", False),
+    ],
+)
+def test_a_sentence_that_points_back(sentence: str, leans: bool) -> None:
+    assert leans_back(sentence) is leans
 
 
 def test_a_named_step_is_not_guessed() -> None:
