@@ -43,8 +43,9 @@ _TIE = 0.98
 # what counts as breaking it (0.8 for it too opened 4 fewer answers with a key fact; 0.5 lost a
 # key fact)
 _LACKS_KIND, _LACKS_CONSEQUENCE = 0.8, 0.6
-# a sentence that points back to the one before ("Met deze werkwijze ...")
-_LEANS = 0.8
+# a sentence that points back to the one before ("Met deze werkwijze ..."), and one with the
+# rules of a profession the question does not name ("Volgens de KNMG hebben artsen ...")
+_LEANS, _OTHER_PROFESSION = 0.8, 0.5
 
 NextPassage = Callable[[Passage], Passage | None]
 
@@ -95,6 +96,7 @@ def _candidates(
 ) -> list[Unit]:
     """Every unit of every passage, scored against the question."""
     wants_list = reading is not None and "list" in reading.kinds
+    asked = professions_in(question)
     top = max((p.score for p in passages), default=0.0) or 1.0
     out: list[Unit] = []
     for rank, passage in enumerate(passages):
@@ -126,6 +128,8 @@ def _candidates(
                     score *= _LACKS_CONSEQUENCE if "consequence" in reading.kinds else _LACKS_KIND
             if leans_back(text) and not lead_in:
                 score *= _LEANS
+            if is_aside(professions_in(text), asked):
+                score *= _OTHER_PROFESSION
             relevant = cover > 0 or sense > 0.3 or is_list
             out.append(Unit(rank, position, text, score if relevant else 0.0, is_list, sense, fits))
     return out

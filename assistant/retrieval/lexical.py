@@ -59,6 +59,8 @@ _QUESTION_WORDS = {
     "allemaal",
     "nou",
     "gewoon",
+    "speciaals",  # "is er iets speciaals als ...": a frame, not the subject
+    "bijzonders",
 }
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | _QUESTION_WORDS
 _LINKS = ("", "s", "e", "en", "er")

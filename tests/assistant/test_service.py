@@ -62,13 +62,14 @@ def test_danger_guidance_stays_on_the_danger(bundled_assistant: Assistant, quest
     [
         ("Ik ben docent, een leerling heeft sneetjes op haar armen. Melden?", False),
         ("ik ben huisarts, patiënte heeft blauwe plekken, zegt dat ze viel. wat nu?", True),
+        ("geldt het beroepsgeheim ook voor mij als maatschappelijk werker?", False),
     ],
 )
 def test_a_doctors_own_rule_is_for_doctors(
     bundled_assistant: Assistant, question: str, for_doctors: bool
 ) -> None:
     text = bundled_assistant.ask(question).text
-    assert ("Voor artsen" in text) is for_doctors, text
+    assert ("KNMG" in text) is for_doctors, text
 
 
 def test_system_prompt_request_is_refused(bundled_assistant: Assistant) -> None:

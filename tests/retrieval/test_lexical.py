@@ -51,6 +51,7 @@ def test_a_number_joined_to_a_word_matches_every_spelling(question: str, text: s
         ("wat betekent huiselijk geweld precies", "huiselijk geweld"),
         ("noem de stappen van de meldcode allemaal", "stappen meldcode"),
         ("wat wordt er nou bedoeld met een kindcheck", "kindcheck"),
+        ("is er iets speciaals bij eerwraak?", "eerwraak"),
     ],
 )
 def test_the_words_that_frame_a_question_are_not_its_content(question: str, topic: str) -> None:

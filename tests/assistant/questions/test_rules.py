@@ -187,6 +187,7 @@ def test_a_named_step_is_not_guessed() -> None:
     [
         ("Jayden (7) komt met blauwe plekken op school. Wat moet ik doen?", True),
         ("Een leerling schrikt als vader haar ophaalt, wat nu?", True),
+        ("onze peuter heeft brandplekjes op haar handen, moeder zegt kookongelukje. wat nu?", True),
         ("Mijn cliënt drinkt veel en er zijn twee kleine kinderen thuis, moet ik iets doen?", True),
         ("Meneer van 84 lag weer in een doorweekte luier en had niks gegeten. Wat nu?", True),
         ("Mevrouw zegt dat ze geen geld meer heeft, haar zoon beheert alles. Is dit iets?", True),

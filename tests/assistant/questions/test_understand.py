@@ -67,6 +67,7 @@ def test_injection_quiet_on_normal_questions() -> None:
         ("Wat doet de aandachtsfunctionaris?", True),
         ("De dochter van mevrouw pakt steeds haar geld, wat moet ik doen?", True),
         ("hoe weet ik of iets acuut is of structureel", True),
+        ("is er iets speciaals als het om eerwraak gaat?", True),
         ("Hoe bak ik een appeltaart?", False),
         ("Hoeveel geld kost een fiets?", False),
     ],
