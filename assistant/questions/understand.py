@@ -74,10 +74,11 @@ def has_fact(text: str, kind: str) -> bool:
 
 def answers_kind(text: str, kinds: frozenset[str]) -> bool | None:
     """Whether a sentence holds what the question's kinds ask for (rules.yaml); None when no
-    kind of the question asks anything of the words."""
+    kind of the question asks anything of the words (a case and a next-step question ask what
+    to do, not whether one must or may)."""
     markers = rules().answer_markers
     asking = kinds & markers.keys()
-    if not asking or "case" in kinds:
+    if not asking or kinds & {"case", "next_step"}:
         return None
     return any(find(text, markers[kind]) is not None for kind in asking)
 

@@ -57,6 +57,8 @@ STEPS = [
     ("Ik heb besloten te melden, wat dan?", 5),
     ("welke stap komt na het gesprek met de ouders", 3),
     ("wat komt er na het overleg met mijn collega?", 2),
+    ("wat moet ik nou met al die signalen, ik schrijf alles op maar dan?", 1),
+    ("ik leg de signalen vast in het dossier. en dan?", 1),
 ]
 
 
