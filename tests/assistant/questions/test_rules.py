@@ -310,6 +310,7 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("wanneer moet ik melden volgens het afwegingskader", "professionele norm"),
         ("is de meldcode verplicht voor sportverenigingen", "vrijwilligersorganisaties"),
         ("Wat is de kern van Gefaseerd Samenwerken aan Veiligheid?", "GSV"),
+        ("GSV", "Gefaseerd Samenwerken aan Veiligheid"),
         ("ouders willen geen hulp, wat nu?", "afweging 4"),
         ("de moeder weigert elke hulp", "hulp aanvaarden"),
         ("hoe vraag ik een huisverbod aan", "opleggen bevoegdheid"),
