@@ -92,10 +92,17 @@ def _pieces(text: str) -> list[str]:
     return [*pieces, text[start:]]
 
 
+# a list number inside running text ("... hoge uitzondering. 2. Rechtsbeschermend ..."): pysbd
+# reads it as a list item from the numbers around it, so such a text is not cut into pieces
+_INLINE_NUMBER = re.compile(r"\S\s+\d{1,2}\.\s")
+
+
 @functools.lru_cache(maxsize=8192)
 def _split(text: str) -> tuple[str, ...]:
     if plain(text):
         return _plain_split(text)
+    if _INLINE_NUMBER.search(text):
+        return _pysbd_split(text)
     return tuple(s for piece in _pieces(text) for s in _piece_split(piece))
 
 

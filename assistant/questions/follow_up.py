@@ -10,6 +10,7 @@ from assistant.questions.rules import rules
 from assistant.questions.understand import numbered_pattern
 
 _MARKERS = re.compile(r"\[\d+\]")
+_LAST_PART = 5  # the Meldcode has five steps and five afwegingen: there is no "stap 6"
 
 
 def check_question(question: str, limit: int) -> str:
@@ -61,7 +62,7 @@ def resolve_follow_up(question: str, history: Sequence[str], answer: str = "") -
         step = int(numbered.group(2))
         forward = find(question, follow.next) is not None
         delta = 1 if forward else -1 if find(question, follow.previous) is not None else 0
-        if delta:
+        if delta and 1 <= step + delta <= _LAST_PART:
             rest = previous[numbered.end() :]
             moved = f"{numbered.group(1)} {step + delta}"
             return f"{previous[: numbered.start()]}{moved}{rest} {question}"

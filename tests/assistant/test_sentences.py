@@ -77,6 +77,18 @@ from assistant.units import units
             "Bel dhr. Jansen. Hij weet het. Zij niet.",
             ["Bel dhr. Jansen.", "Hij weet het.", "Zij niet."],
         ),
+        (
+            "Melden mag bij uitzondering. 2. Rechtsbeschermend: rechtsbijstand. 3. Klaar.",
+            [
+                "Melden mag bij uitzondering.",
+                "2. Rechtsbeschermend: rechtsbijstand.",
+                "3. Klaar.",
+            ],
+        ),
+        (
+            "Het huisverbod staat in stap 3. Dan volgt stap 4.",
+            ["Het huisverbod staat in stap 3.", "Dan volgt stap 4."],
+        ),
         ("", []),
     ],
 )

@@ -260,6 +260,13 @@ FOLLOW_UPS = [
         "Wat is stap 3 van de meldcode?",
     ),
     ("en de vorige?", "Wat houdt afweging 3 in?", "Wat houdt afweging 2 in?"),
+    ("en dan?", "Wat is stap 3 van de meldcode?", "Wat is stap 4 van de meldcode?"),
+    (
+        "en als ik ga melden, moet ik dan stoppen met mijn eigen hulp?",
+        "Wat is stap 5 van de meldcode?",
+        "Wat is stap 5 van de meldcode?",
+    ),
+    ("en de volgende?", "Wat houdt afweging 5 in?", "Wat houdt afweging 5 in?"),
     ("en als de ouders weigeren?", "Moet ik de ouders vragen?", "Moet ik de ouders vragen? en als"),
     (
         "wat bedoel je daarmee?",
