@@ -22,7 +22,7 @@ from assistant.catalog import Catalog, to_passage
 from assistant.citations import validate
 from assistant.errors import LLMUnavailableError
 from assistant.privacy import redact
-from assistant.questions.follow_up import check_question, resolve_follow_up
+from assistant.questions.follow_up import check_question, leans_on, resolve_follow_up
 from assistant.questions.understand import (
     Reading,
     expansions,
@@ -136,8 +136,13 @@ class Assistant:
             resolved = resolve_follow_up(turn.question, turn.history, turn.previous)
         turn.reading = reading = understand(_LABEL.sub(" ", resolved))
         turn.query = reading.full_query  # the question, or what its next step, case or danger asks
+        alone = (
+            _LABEL.sub(" ", turn.question)
+            if leans_on(turn.question, resolved, turn.history)
+            else ""
+        )
         docs = self._retriever.invoke(
-            reading.query, filters=filters, mode=mode, expansion=reading.expansion
+            reading.query, filters=filters, mode=mode, expansion=reading.expansion, alone=alone
         )
         turn.passages = [to_passage(d) for d in docs]
         turn.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000

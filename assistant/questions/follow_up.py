@@ -67,3 +67,9 @@ def resolve_follow_up(question: str, history: Sequence[str], answer: str = "") -
             moved = f"{numbered.group(1)} {step + delta}"
             return f"{previous[: numbered.start()]}{moved}{rest} {question}"
     return f"{previous} {question}"
+
+
+def leans_on(question: str, resolved: str, history: Sequence[str]) -> bool:
+    """True when a follow-up was made self-contained by putting the previous question, as it
+    was, before it (not a moved step, not a question about the previous answer)."""
+    return bool(history) and resolved == f"{history[-1]} {question}"

@@ -337,12 +337,16 @@ class HybridRetriever(BaseRetriever):
         mode: Mode = "hybrid",
         k: int | None = None,
         expansion: str = "",
+        alone: str = "",
     ) -> list[Document]:
         """Top-k passages for a query, near-duplicates collapsed, scores in metadata.
 
         expansion: what the question retrieves besides its own words (a case's first Meldcode
         steps). The question with it and the question alone weigh the same, so the expansion
         cannot crowd out what a long case description is about (disclosure, a forced marriage).
+        alone: a follow-up's own words, when the query is the follow-up put after the question
+        it leans on; ranked alone too, they weigh as much as the whole, so the previous
+        question cannot crowd out what is asked now ("en wat is daarvoor de ambitie van Oss?").
         In hybrid mode a passage whose heading is beside the question weighs less (_focus).
         The lexical and dense scores in the metadata are those of the question alone."""
         k = k or self.k
@@ -358,6 +362,12 @@ class HybridRetriever(BaseRetriever):
             wide_lexical = self._lexical_ranking(wide_scores, fetch, filters)
             wide = self._widened_vector(query, expansion) if dense_leg else None
             fused = _average(fused, self._round(wide_lexical, wide, fetch, filters, mode, False)[0])
+        if alone and self.lexical.tokens(alone, question=True):
+            alone_lexical = self._lexical_ranking(self.lexical.scores(alone), fetch, filters)
+            alone_vector = self.query_vector(alone) if dense_leg else None
+            fused = _average(
+                fused, self._round(alone_lexical, alone_vector, fetch, filters, mode)[0]
+            )
         if mode == "hybrid":
             fused = _focus(query, fused, self._headings)
         results: list[Document] = []

@@ -291,6 +291,12 @@ def test_a_case_question_costs_one_model_pass(bundled_assistant: Assistant) -> N
         ("moet een kinderopvang een aandachtsfunctionaris hebben?", [], "aangeraden"),
         # what falls under it, not the definition
         ("wat valt er allemaal onder kindermishandeling", [], "verwaarlozing"),
+        (  # a follow-up's own words weigh as much as the question it leans on
+            "en wat als er daarna nog zorgen zijn over de kinderen?",
+            ["Wat is de kindcheck?"],
+            "positieve kindcheck",
+        ),
+        ("ook in het weekend?", ["Hoe kan ik Veilig Thuis bereiken?"], "weekend"),
     ],
 )
 def test_the_answer_opens_with_what_the_kind_of_question_asks(

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from assistant.questions.follow_up import resolve_follow_up
+from assistant.questions.follow_up import leans_on, resolve_follow_up
 from assistant.questions.phrases import find, matches_rule
 from assistant.questions.rules import load
 from assistant.questions.understand import (
@@ -276,6 +276,21 @@ FOLLOW_UPS = [
     ("Wie zit in de stuurgroep zorg en veiligheid?", "Wat is stap 2?", "Wie zit in de stuurgroep"),
     ("Hoe lang duurt een huisverbod in Oss?", "Wat is een huisverbod?", "Hoe lang duurt"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "leans"),
+    [
+        ("en kan dat langer?", ["huisverbod hoe lang"], True),
+        ("En welke stap komt daarna?", ["Wat is stap 2 van de meldcode?"], False),  # moved
+        ("Wie zit in de stuurgroep zorg en veiligheid?", ["Wat is stap 2?"], False),
+        ("en kan dat langer?", [], False),
+    ],
+)
+def test_a_follow_up_that_leans_on_the_previous_question_as_it_was(
+    question: str, history: list[str], leans: bool
+) -> None:
+    assert leans_on(question, resolve_follow_up(question, history), history) is leans
 
 
 @pytest.mark.parametrize(("question", "previous", "starts"), FOLLOW_UPS)
