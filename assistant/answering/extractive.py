@@ -1,6 +1,7 @@
 """Extractive answers: the best passage's answering sentences first, whole lists, little else."""
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from assistant import messages
@@ -189,7 +190,7 @@ def _direct(
     candidates: list[Unit],
     same: SameMeaning | None,
     limit: int,
-    asked: set[str],
+    asked: AbstractSet[str],
 ) -> list[Unit]:
     """The best passage's answering units, the best first; a list brings its lead-in; none
     for a profession the question leaves out (asked: what it names)."""
@@ -384,7 +385,7 @@ def _states(
     return unit.sense >= _FACT_SENSE or lexical.coverage(question, f"{heading} {unit.text}") >= 0.3
 
 
-def _see_also(passages: list[Passage], used: set[int], asked: set[str]) -> list[int]:
+def _see_also(passages: list[Passage], used: set[int], asked: AbstractSet[str]) -> list[int]:
     """Other relevant passages (close to the best in retrieval score), one per section, none
     about a form of violence or a profession the question does not name."""
     seen = {(passages[i].doc_id, passages[i].section) for i in used}

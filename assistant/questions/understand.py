@@ -1,8 +1,9 @@
 """What a question is: emergency, injection, in the field, its kinds, and what to retrieve."""
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.questions.phrases import find, matches_any, starts_with
 from assistant.questions.rules import rules
@@ -88,22 +89,26 @@ def leans_back(text: str) -> bool:
     return starts_with(text, rules().leaning_openings)
 
 
-def subjects_in(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def subjects_in(text: str) -> frozenset[str]:
     """The specific forms of violence a text names (rules.yaml subjects)."""
-    return {name for name, words in rules().subjects.items() if find(text, words) is not None}
+    subjects = rules().subjects.items()
+    return frozenset(name for name, words in subjects if find(text, words) is not None)
 
 
-def professions_in(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def professions_in(text: str) -> frozenset[str]:
     """The professions with rules of their own a text names (rules.yaml professions)."""
-    return {name for name, words in rules().professions.items() if find(text, words) is not None}
+    professions = rules().professions.items()
+    return frozenset(name for name, words in professions if find(text, words) is not None)
 
 
-def topics_in(text: str) -> set[str]:
+def topics_in(text: str) -> frozenset[str]:
     """The forms of violence and the professions with rules of their own a text names."""
     return subjects_in(text) | professions_in(text)
 
 
-def is_aside(found: set[str], asked: set[str]) -> bool:
+def is_aside(found: AbstractSet[str], asked: AbstractSet[str]) -> bool:
     """True when a text is about forms of violence or professions (found) and the question
     names none of them (asked)."""
     return bool(found) and not found & asked
@@ -116,12 +121,12 @@ def numbered_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({terms})\s+(\d)\b", re.IGNORECASE)
 
 
-def numbered_in(text: str) -> set[tuple[str, str]]:
+def numbered_in(text: str) -> frozenset[tuple[str, str]]:
     """The numbered parts a text names, as (term, number) in lower case."""
-    return {(term.lower(), number) for term, number in numbered_pattern().findall(text)}
+    return frozenset((term.lower(), n) for term, n in numbered_pattern().findall(text))
 
 
-def is_other_part(found: set[tuple[str, str]], asked: set[tuple[str, str]]) -> bool:
+def is_other_part(found: AbstractSet[tuple[str, str]], asked: AbstractSet[tuple[str, str]]) -> bool:
     """True when a text names numbered parts (found: "stap 1") of a kind the question names,
     and none of the ones the question names ("stap 2")."""
     terms = {term for term, _ in asked}

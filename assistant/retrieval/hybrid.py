@@ -2,7 +2,6 @@
 
 import threading
 import time
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -50,19 +49,13 @@ def _average(first: dict[int, float], second: dict[int, float]) -> dict[int, flo
     return {i: (first.get(i, 0.0) / top_1 + second.get(i, 0.0) / top_2) / 2 for i in both}
 
 
-@lru_cache(maxsize=4096)
-def _marks(heading: str) -> tuple[set[str], set[tuple[str, str]]]:
-    """What a heading is about: forms of violence and professions, and numbered parts."""
-    return topics_in(heading), numbered_in(heading)
-
-
 def _focus(query: str, fused: dict[int, float], headings: list[str]) -> dict[int, float]:
     """The fused scores with passages whose heading is beside the question weighed down."""
     topics, parts = topics_in(query), numbered_in(query)
     out = {}
     for i, score in fused.items():
-        found, numbered = _marks(headings[i])
-        beside = is_aside(found, topics) or is_other_part(numbered, parts)
+        heading = headings[i]
+        beside = is_aside(topics_in(heading), topics) or is_other_part(numbered_in(heading), parts)
         out[i] = score * _ASIDE if beside else score
     return out
 

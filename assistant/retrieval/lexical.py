@@ -4,6 +4,7 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from difflib import get_close_matches
 from functools import lru_cache
 
@@ -119,6 +120,13 @@ class LexicalIndex:
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
         self.size = len(texts)
+        # coverage() sees the same question and sentences many times per answer
+        self._terms: Callable[[str, bool], frozenset[str]] = lru_cache(maxsize=16384)(
+            self._term_set
+        )
+
+    def _term_set(self, text: str, question: bool) -> frozenset[str]:
+        return frozenset(self.tokens(text, question=question))
 
     def spelled(self, word: str) -> str:
         """A misspelled query word as the closest word of the corpus ("aandachtsfuntionaris")."""
@@ -161,9 +169,9 @@ class LexicalIndex:
 
     def coverage(self, query: str, text: str) -> float:
         """IDF-weighted share of the query's terms that occur in the text (0..1)."""
-        terms = set(self.tokens(query, question=True))
+        terms = self._terms(query, True)
         if not terms:
             return 0.0
-        present = set(self.tokens(text))
+        present = self._terms(text, False)
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in terms & present) / total if total > 0 else 0.0
