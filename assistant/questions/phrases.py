@@ -38,3 +38,13 @@ def matches_any(text: str, rules: Sequence[Sequence[Sequence[str]]]) -> bool:
 def starts_with(text: str, phrases: Sequence[str]) -> bool:
     """True when text opens with one of the phrases."""
     return any(_compile(p).match(text.lstrip()) for p in phrases)
+
+
+def ends_with(text: str, phrases: Sequence[str]) -> bool:
+    """True when text closes with one of the phrases (whole words)."""
+    return any(_ending(p).search(text) for p in phrases)
+
+
+@lru_cache(maxsize=1024)
+def _ending(phrase: str) -> re.Pattern[str]:
+    return re.compile(_compile(phrase).pattern + r"\s*$", re.IGNORECASE)

@@ -61,6 +61,7 @@ class FollowUp(_Strict):
     next: list[str]
     previous: list[str]
     numbered: list[str]
+    numbered_after: list[str]
     clarify: list[str]
 
 

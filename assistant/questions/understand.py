@@ -5,7 +5,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from assistant.questions.phrases import find, matches_any, starts_with
+from assistant.questions.phrases import ends_with, find, matches_any, starts_with
 from assistant.questions.rules import rules
 
 _STEP_QUERY = "Wat houdt stap {step} van de meldcode in?"
@@ -124,6 +124,17 @@ def numbered_pattern() -> re.Pattern[str]:
 def numbered_in(text: str) -> frozenset[tuple[str, str]]:
     """The numbered parts a text names, as (term, number) in lower case."""
     return frozenset((term.lower(), n) for term, n in numbered_pattern().findall(text))
+
+
+def asked_parts(question: str) -> frozenset[tuple[str, str]]:
+    """The numbered parts a question asks about: "na afweging 3" asks about afweging 4."""
+    parts = set()
+    for found in numbered_pattern().finditer(question):
+        number = int(found.group(2))
+        if ends_with(question[: found.start()], rules().follow_up.numbered_after):
+            number += 1
+        parts.add((found.group(1).lower(), str(number)))
+    return frozenset(parts)
 
 
 def is_other_part(found: AbstractSet[tuple[str, str]], asked: AbstractSet[tuple[str, str]]) -> bool:

@@ -12,7 +12,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant import sentences
-from assistant.questions.understand import is_aside, is_other_part, numbered_in, topics_in
+from assistant.questions.understand import (
+    asked_parts,
+    is_aside,
+    is_other_part,
+    numbered_in,
+    topics_in,
+)
 from assistant.retrieval import sentence_index
 from assistant.retrieval.embeddings import IndexEmbeddings, make_embeddings
 from assistant.retrieval.lexical import LexicalIndex
@@ -51,7 +57,7 @@ def _average(first: dict[int, float], second: dict[int, float]) -> dict[int, flo
 
 def _focus(query: str, fused: dict[int, float], headings: list[str]) -> dict[int, float]:
     """The fused scores with passages whose heading is beside the question weighed down."""
-    topics, parts = topics_in(query), numbered_in(query)
+    topics, parts = topics_in(query), asked_parts(query)
     out = {}
     for i, score in fused.items():
         heading = headings[i]

@@ -4,10 +4,11 @@ import pytest
 import yaml
 
 from assistant.questions.follow_up import leans_on, resolve_follow_up
-from assistant.questions.phrases import find, matches_rule
+from assistant.questions.phrases import ends_with, find, matches_rule
 from assistant.questions.rules import load
 from assistant.questions.understand import (
     answers_kind,
+    asked_parts,
     is_aside,
     is_case,
     is_other_part,
@@ -37,6 +38,19 @@ from assistant.questions.understand import (
 )
 def test_phrases_match_on_word_boundaries(text: str, phrase: str, found: bool) -> None:
     assert (find(text, [phrase]) is not None) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("wat gebeurt er na ", True),
+        ("wat komt na", True),
+        ("wat gebeurt erna ", False),
+        ("", False),
+    ],
+)
+def test_a_text_that_closes_with_a_phrase(text: str, ends: bool) -> None:
+    assert ends_with(text, ["na", "komt na"]) is ends
 
 
 def test_a_rule_needs_every_group_in_any_order() -> None:
@@ -138,6 +152,22 @@ def test_a_heading_about_what_the_question_does_not_name(
 
 
 @pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("wat is stap 2?", {("stap", "2")}),
+        ("wat gebeurt er na afweging 3 als de ouders de hulp weigeren?", {("afweging", "4")}),
+        ("wat komt na stap 2", {("stap", "3")}),
+        ("Stap 3 en AFWEGING 2", {("stap", "3"), ("afweging", "2")}),
+        ("wat is de kindcheck?", set()),
+    ],
+)
+def test_the_numbered_parts_a_question_asks_about(
+    question: str, parts: set[tuple[str, str]]
+) -> None:
+    assert asked_parts(question) == parts
+
+
+@pytest.mark.parametrize(
     ("heading", "question", "other"),
     [
         (
@@ -197,6 +227,7 @@ def test_a_named_step_is_not_guessed() -> None:
         ("Mijn cliënt (78) zegt dat haar zoon haar geld afpakt, wat nu?", True),
         ("De dochter van mevrouw pakt steeds haar geld, wat moet ik doen?", True),
         ("Leerling komt al een week niet op school en moeder neemt niet op, moet ik iets?", True),
+        ("een kind komt steeds zonder jas en eten naar school. melden?", True),
         ("Ik heb signalen van ouderenmishandeling bij een cliënt, wat moet ik doen?", True),
         ("ik vermoed kindermishandeling bij een leerling. wat nu?", True),
         ("Ik maak me zorgen over een kind in mijn klas, wat kan ik doen?", True),
@@ -339,6 +370,8 @@ def test_years_named_in_a_question(text: str, years: set[str]) -> None:
         ("kan ik anoniem melden als buurman", "omstander"),
         ("als buren anoniem melden kan dat?", "omstander"),
         ("hoe snel reageert veilig thuis op een melding", "termijn binnen"),
+        ("kan ik als buurvrouw melden zonder dat de ouders weten dat ik het was?", "anoniem"),
+        ("wat als de ouders de hulp weigeren?", "afweging 4"),
         ("kan ik anoniem melden?", ""),
         ("Wat is stap 3 van de meldcode?", ""),
     ],
