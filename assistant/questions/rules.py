@@ -48,7 +48,6 @@ class NextStep(_Strict):
 
     asks: list[str]
     explicit: list[str]
-    after: str  # a regular expression; its group is the step named as done ("na stap 2")
     done: list[StepDone]
 
 

@@ -126,15 +126,26 @@ def numbered_in(text: str) -> frozenset[tuple[str, str]]:
     return frozenset((term.lower(), n) for term, n in numbered_pattern().findall(text))
 
 
+def _named_parts(question: str) -> list[tuple[str, int, bool]]:
+    """The numbered parts a question names, in order: (term, number, named as done, as in
+    "na afweging 3")."""
+    after = rules().follow_up.numbered_after
+    return [
+        (found.group(1).lower(), int(found.group(2)), ends_with(question[: found.start()], after))
+        for found in numbered_pattern().finditer(question)
+    ]
+
+
 def asked_parts(question: str) -> frozenset[tuple[str, str]]:
     """The numbered parts a question asks about: "na afweging 3" asks about afweging 4."""
-    parts = set()
-    for found in numbered_pattern().finditer(question):
-        number = int(found.group(2))
-        if ends_with(question[: found.start()], rules().follow_up.numbered_after):
-            number += 1
-        parts.add((found.group(1).lower(), str(number)))
-    return frozenset(parts)
+    return frozenset((term, str(n + done)) for term, n, done in _named_parts(question))
+
+
+def _step_named_done(question: str) -> int:
+    """The Meldcode step before the last that a question names as done ("wat komt na stap 2"),
+    else 0."""
+    parts = _named_parts(question)
+    return next((n for term, n, done in parts if term == "stap" and done and 0 < n < 5), 0)
 
 
 def is_other_part(found: AbstractSet[tuple[str, str]], asked: AbstractSet[tuple[str, str]]) -> bool:
@@ -188,9 +199,9 @@ def understand(question: str) -> Reading:
     fact = next((name for name, fr in r.facts.items() if matches_any(question, fr)), None)
     query = " ".join([question, synonyms_of(question)]).strip()  # in the documents' words too
     done, expansion = 0, ""
-    after = re.search(r.next_step.after, question, re.IGNORECASE)
-    if after:
-        done = int(after.group(1))
+    named = _step_named_done(question)
+    if named:
+        done = named
     elif find(question, r.next_step.asks) and not find(question, r.next_step.explicit):
         done = step_done(question)
     if 0 < done < 5:
